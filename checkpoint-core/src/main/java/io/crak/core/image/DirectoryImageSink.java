@@ -1,0 +1,68 @@
+package io.crak.core.image;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes each entry as a file of an image directory ({@code crak dump --images DIR}). Files are
+ * created mode 0600 because they hold full process memory; every file is fsync'ed on close.
+ */
+public final class DirectoryImageSink implements ImageSink {
+    private final Path dir;
+
+    public DirectoryImageSink(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    @Override
+    public OutputStream entry(String name, long size) throws IOException {
+        Path file = dir.resolve(name);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return new FilterOutputStream(Channels.newOutputStream(ch)) {
+            long written;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                written += len;
+                if (written > size) {
+                    throw new IOException("entry " + name + " exceeds its declared size " + size);
+                }
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    if (written != size) {
+                        throw new IOException("entry " + name + " has " + written + " bytes, declared " + size);
+                    }
+                    ch.force(true);
+                } finally {
+                    ch.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.crak.core.image;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crak.core.CrakException;
+import java.io.IOException;
+
+/**
+ * The image format: entry names and their encoding. Metadata entries are JSON; page contents are
+ * raw bytes in the order given by the process's page runs. Entries are written in this order:
+ * {@code inventory.json}, {@code process-PID.json} for every process (parents first), then
+ * {@code pages-PID.img} for every process in the same order. Documented in docs/image-format.md.
+ */
+public final class ImageFormat {
+    /** Bumped on any incompatible change; images of another version are refused. */
+    public static final int VERSION = 1;
+    public static final String INVENTORY = "inventory.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private ImageFormat() {
+    }
+
+    public static String processEntry(int pid) {
+        return "process-" + pid + ".json";
+    }
+
+    public static String pagesEntry(int pid) {
+        return "pages-" + pid + ".img";
+    }
+
+    public static byte[] encode(Object o) throws IOException {
+        return JSON.writeValueAsBytes(o);
+    }
+
+    public static <T> T decode(byte[] data, Class<T> type, String entry) throws CrakException {
+        try {
+            return JSON.readValue(data, type);
+        } catch (IOException e) {
+            throw new CrakException("image entry " + entry + " is corrupt: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.crak.core.image;
+
+import java.util.List;
+
+/**
+ * The first entry of every image: what it holds and where it came from, checked before anything
+ * is restored.
+ *
+ * @param pids every process, parents before children (the root first)
+ * @param vdso sizes in bytes of [vvar], [vvar_vclock] and [vdso] on the dumping host; a restore
+ *     host whose layout differs is refused
+ */
+public record Inventory(int formatVersion, String kernel, String host, int rootPid, List<Integer> pids,
+        List<SpecialArea> vdso, long dumpedAtMillis) {
+
+    /** A kernel-provided mapping by name and size. */
+    public record SpecialArea(String name, long size) {
+    }
+}

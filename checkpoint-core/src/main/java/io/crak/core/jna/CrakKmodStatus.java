@@ -1,0 +1,21 @@
+package io.crak.core.jna;
+
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+
+/** {@code struct crak_status} of kmod/include/uapi/linux/crak.h: argument of CRAK_IOC_STATUS. */
+@FieldOrder({"generation", "nrProcesses", "nrThreads", "nrQuiescent", "nrRunning", "nrExited", "pad0"})
+public class CrakKmodStatus extends Structure {
+    public long generation;
+    public int nrProcesses;
+    public int nrThreads;
+    public int nrQuiescent;
+    public int nrRunning;
+    public int nrExited;
+    public int pad0;
+
+    /** Byte offset of a field, for checking this layout against the C header. */
+    public int offsetOf(String field) {
+        return fieldOffset(field);
+    }
+}

@@ -1,0 +1,39 @@
+package io.crak.core.jna;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc entry points the engine needs (glibc, x86-64). Everything else — reading /proc,
+ * process memory through /proc/PID/mem, files — is plain Java I/O.
+ */
+public interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    /** sys/ptrace.h; pointers are passed as raw addresses. */
+    long ptrace(long request, int pid, long addr, long data) throws LastErrorException;
+
+    /** sys/wait.h */
+    int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+
+    /** sys/wait.h; infop is a siginfo_t (128 bytes). */
+    int waitid(int idtype, int id, com.sun.jna.Pointer infop, int options) throws LastErrorException;
+
+    /** signal.h */
+    int kill(int pid, int sig) throws LastErrorException;
+
+    /** unistd.h: raw system call (for those glibc does not wrap: clone3, get_robust_list...). */
+    long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) throws LastErrorException;
+
+    /** sys/prctl.h */
+    int prctl(int option, long a2, long a3, long a4, long a5) throws LastErrorException;
+
+    int getpid();
+
+    /** errno name (EPERM, ESRCH...) for error messages. */
+    static String errnoName(int errno) {
+        return Errno.name(errno);
+    }
+}

@@ -1,0 +1,16 @@
+package io.crak.core.memory;
+
+import java.util.List;
+
+/**
+ * The address space of a process.
+ *
+ * @param runs pages whose contents are stored in the pages entry, in that order
+ * @param auxv the ELF auxiliary vector as the kernel keeps it (/proc/PID/auxv)
+ * @param exe the executable (/proc/PID/exe)
+ */
+public record MemoryImage(List<VmaImage> vmas, List<PageRun> runs, MmFields mm, byte[] auxv, String exe) {
+    public long pageBytes() {
+        return runs.stream().mapToLong(r -> (long) r.pages() * MemoryDumper.PAGE_SIZE).sum();
+    }
+}

@@ -1,0 +1,83 @@
+package io.crak.core.ptrace;
+
+import io.crak.core.jna.NativeException;
+import io.crak.core.jna.Ptrace;
+import io.crak.core.jna.Tracer;
+import io.crak.core.jna.UserRegs;
+import io.crak.core.jna.WaitStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every process of a seized tree, parents before children, and how to let them go. */
+public final class SeizedTree {
+    public final Map<Integer, SeizedProcess> processes = new LinkedHashMap<>();
+
+    public int threadCount() {
+        return processes.values().stream().mapToInt(p -> p.threads.size()).sum();
+    }
+
+    /**
+     * Lets every thread go. With {@code kill}, SIGKILLs the tree first (the dump was committed and
+     * the job is not to continue). Otherwise puts back the registers of threads that ran injected
+     * calls and detaches, re-delivering held-back signals. Never throws: a thread that is already
+     * gone is no longer ours to release.
+     */
+    public void release(boolean kill) {
+        if (kill) {
+            for (SeizedProcess p : processes.values()) {
+                try {
+                    Tracer.kill(p.pid, Ptrace.SIGKILL);
+                } catch (NativeException e) {
+                    // already gone
+                }
+            }
+            // A killed leader is reported only after its other threads are gone, so those come first.
+            for (SeizedProcess p : processes.values()) {
+                for (Integer tid : p.threads.keySet()) {
+                    if (tid != p.pid) {
+                        drainUntilGone(tid);
+                    }
+                }
+            }
+            for (SeizedProcess p : processes.values()) {
+                if (p.threads.containsKey(p.pid)) {
+                    drainUntilGone(p.pid);
+                }
+            }
+            return;
+        }
+        for (SeizedProcess p : processes.values()) {
+            for (TracedThread t : p.threads.values()) {
+                if (t == null) {
+                    continue;
+                }
+                try {
+                    if (t.injected) {
+                        UserRegs back = RestartFixup.apply(t.stoppedRegs, true);
+                        Tracer.setRegs(t.tid, t.stoppedRegs.orig_rax >= 0 ? back : t.stoppedRegs);
+                    }
+                    Tracer.detach(t.tid, t.signalToRedeliver());
+                    if (t.groupStopSignal != 0) {
+                        // it was stopped by the user before we came: keep it stopped
+                        Tracer.tgkill(p.pid, t.tid, t.groupStopSignal);
+                    }
+                } catch (NativeException e) {
+                    // thread gone: nothing to release
+                }
+            }
+        }
+    }
+
+    private static void drainUntilGone(int tid) {
+        try {
+            while (true) {
+                WaitStatus s = Tracer.waitFor(tid);
+                if (!s.stopped()) {
+                    return;
+                }
+            }
+        } catch (NativeException e) {
+            // ECHILD: already reaped by its parent or no longer traced
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.crak.core.task;
+
+import io.crak.core.proc.Rlimit;
+import java.util.List;
+
+/** Per-process attributes: working directory, root, umask, personality, resource limits. */
+public record TaskImage(String cwd, String root, int umask, int personality, List<Rlimit> rlimits) {
+}

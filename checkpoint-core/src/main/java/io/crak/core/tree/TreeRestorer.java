@@ -1,0 +1,152 @@
+package io.crak.core.tree;
+
+import io.crak.core.CrakException;
+import io.crak.core.RestoreSession;
+import io.crak.core.image.ProcessImage;
+import io.crak.core.jna.Errno;
+import io.crak.core.jna.NativeException;
+import io.crak.core.jna.Tracer;
+import io.crak.core.jna.UserRegs;
+import io.crak.core.jna.WaitStatus;
+import io.crak.core.ptrace.ProcessMemory;
+import io.crak.core.ptrace.RemoteSyscall;
+import io.crak.core.ptrace.Syscalls;
+import io.crak.core.thread.ThreadImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Rebuilds the process tree: each process is forked by its (restored) parent with clone3 and
+ * set_tid so it gets its old pid, then each thread is cloned into it with its old tid. Every new
+ * task is attached automatically (PTRACE_O_TRACEFORK/CLONE are inherited) and starts stopped,
+ * before running a single instruction of its own. Sessions and process groups are re-formed,
+ * and zombies are made to exit again with their old status.
+ */
+public final class TreeRestorer {
+    private static final int CLONE_ARGS_BYTES = 88;
+    private static final long SIGCHLD = 17;
+    private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
+    private static final int RSEQ_FLAG_UNREGISTER = 1;
+
+    private final RestoreSession session;
+
+    public TreeRestorer(RestoreSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Creates every process and thread of the images (parents first), reporting each new pid to
+     * {@code created} at once (processes, then threads) so a failure can kill what exists.
+     */
+    public void create(int stubPid, List<ProcessImage> images, IntConsumer created) throws CrakException, IOException {
+        List<Integer> pids = new ArrayList<>();
+        for (ProcessImage img : images) {
+            int parent = pids.contains(img.tree.ppid()) ? img.tree.ppid() : stubPid;
+            clone(parent, img.pid, 0, SIGCHLD, "process");
+            created.accept(img.pid);
+            pids.add(img.pid);
+            dropInheritedRseq(img.pid);
+            if (img.tree.sid() == img.pid) {
+                remote(img.pid).check("setsid", Syscalls.SETSID);
+            }
+        }
+        for (ProcessImage img : images) {
+            for (ThreadImage t : img.threads) {
+                if (t.tid() != img.pid) {
+                    clone(img.pid, t.tid(), THREAD_FLAGS, 0, "thread");
+                    created.accept(t.tid());
+                }
+            }
+        }
+        // group leaders first, then the members joining them
+        for (int pass = 0; pass < 2; pass++) {
+            for (ProcessImage img : images) {
+                int pgid = img.tree.pgid();
+                boolean leader = pgid == img.pid;
+                if (pgid == img.tree.sid() || (pass == 0) != leader || !pids.contains(pgid)) {
+                    continue;
+                }
+                remote(img.pid).check("setpgid to group " + pgid, Syscalls.SETPGID, 0, pgid);
+            }
+        }
+    }
+
+    /** Makes the zombies of the image exit with their recorded status. */
+    public void exitZombies(List<ProcessImage> images) throws CrakException {
+        for (ProcessImage img : images) {
+            if (!img.tree.zombie()) {
+                continue;
+            }
+            int status = img.tree.exitStatus();
+            try {
+                UserRegs r = Tracer.getRegs(img.pid);
+                r.orig_rax = -1;
+                r.rip = session.area.syscallInsn();
+                r.rax = Syscalls.EXIT_GROUP;
+                r.rdi = (status >> 8) & 0xff;
+                Tracer.setRegs(img.pid, r);
+                int sig = status & 0x7f;
+                if (sig != 0) {
+                    Tracer.kill(img.pid, sig);
+                }
+                while (true) {
+                    Tracer.cont(img.pid, sig);
+                    WaitStatus s = Tracer.waitFor(img.pid);
+                    if (!s.stopped()) {
+                        break;
+                    }
+                }
+            } catch (NativeException e) {
+                throw new CrakException("pid " + img.pid + ": recreating the zombie failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void clone(int parent, int id, long flags, long exitSignal, String what) throws CrakException, IOException {
+        long args = session.area.dataStart();
+        long tidArray = args + CLONE_ARGS_BYTES + 8;
+        ByteBuffer b = ByteBuffer.allocate(CLONE_ARGS_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(flags).putLong(0).putLong(0).putLong(0).putLong(exitSignal).putLong(0).putLong(0).putLong(0)
+                .putLong(tidArray).putLong(1).putLong(0);
+        try (ProcessMemory mem = new ProcessMemory(parent, true)) {
+            mem.write(args, b.array());
+            mem.write(tidArray, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, id).array());
+        }
+        long rc = remote(parent).call(Syscalls.CLONE3, args, CLONE_ARGS_BYTES);
+        if (rc == -Errno.EEXIST) {
+            throw new CrakException("pid " + id + " is taken by another process; cannot restore the " + what
+                    + " with its pid");
+        }
+        if (rc < 0) {
+            throw new CrakException("pid " + parent + ": clone3 of " + what + " " + id + " failed: " + Errno.name((int) -rc));
+        }
+        try {
+            WaitStatus s = Tracer.waitFor(id);
+            if (!s.stopped()) {
+                throw new CrakException(what + " " + id + " ended right after creation: " + s);
+            }
+        } catch (NativeException e) {
+            throw new CrakException(what + " " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A forked child inherits the restorer's rseq registration, whose memory is about to go. */
+    private void dropInheritedRseq(int pid) throws CrakException {
+        try {
+            long[] cfg = Tracer.rseqConfiguration(pid);
+            if (cfg[0] != 0) {
+                remote(pid).check("rseq unregistration", Syscalls.RSEQ, cfg[0], cfg[1], RSEQ_FLAG_UNREGISTER, cfg[2]);
+            }
+        } catch (NativeException e) {
+            throw new CrakException("pid " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RemoteSyscall remote(int tid) {
+        return session.remote(tid);
+    }
+}

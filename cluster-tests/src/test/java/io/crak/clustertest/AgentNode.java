@@ -1,0 +1,128 @@
+package io.crak.clustertest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crak.agent.AgentClient;
+import io.crak.agent.AgentProtocol;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One node: a {@code bin/crak agent} JVM of its own, with its own socket and log. "Killing the
+ * node" SIGKILLs the agent and every process below it (its jobs) at the same moment.
+ */
+final class AgentNode {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    final String name;
+    final Path socket;
+    final Path config;
+    final Path log;
+    private Process process;
+
+    AgentNode(String name, Path dir, Map<String, String> settings) throws IOException {
+        this.name = name;
+        this.socket = dir.resolve(name + ".sock");
+        this.config = dir.resolve(name + ".properties");
+        this.log = dir.resolve(name + ".log");
+        StringBuilder sb = new StringBuilder("crak.node.name=" + name + "\ncrak.agent.socket=" + socket + "\n");
+        settings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        Files.writeString(config, sb.toString());
+    }
+
+    AgentClient client() {
+        return new AgentClient(socket);
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Starts the agent and waits until it answers on its socket. */
+    void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ClusterHarness.crak().toString(), "agent", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()));
+        pb.environment().put("CRAK_JAVA_OPTS", "-Xmx192m");
+        process = pb.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("agent " + name + " exited with " + process.exitValue() + " at start; see " + log);
+            }
+            try {
+                ObjectNode r = client().call(AgentProtocol.request("nodes"));
+                if (r.path("ok").asBoolean()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("agent " + name + " did not answer within " + START_TIMEOUT + "; see " + log);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Every process of this node: the agent and all its descendants (jobs, restored trees). */
+    List<Long> processes() {
+        List<Long> pids = new ArrayList<>();
+        if (process != null && process.isAlive()) {
+            pids.add(process.pid());
+            process.toHandle().descendants().forEach(h -> pids.add(h.pid()));
+        }
+        return pids;
+    }
+
+    /** The node dies: SIGKILL to the agent and all its processes at once. Returns the pids killed. */
+    List<Long> kill() throws InterruptedException {
+        List<Long> pids = processes();
+        Signals.send("KILL", pids);
+        awaitGone(pids);
+        return pids;
+    }
+
+    /** Freezes the whole node (agent and jobs) as a hung or partitioned node would be. */
+    List<Long> freeze() {
+        List<Long> pids = processes();
+        Signals.send("STOP", pids);
+        return pids;
+    }
+
+    /** Lets only the agent run again; its job processes stay stopped until it deals with them. */
+    void thawAgent() {
+        Signals.send("CONT", List.of(process.pid()));
+    }
+
+    /** A clean leave (SIGTERM); SIGKILL if it does not go within the timeout. */
+    void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        List<Long> pids = processes();
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            Signals.send("KILL", pids);
+        }
+        awaitGone(pids);
+    }
+
+    static void awaitGone(List<Long> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (long pid : pids) {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.crak.cluster;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The controller's database: an embedded H2 file for one node alone, PostgreSQL shared by every
+ * agent of a cluster. One connection pool serves Quartz's job store and Crak's own tables.
+ */
+public final class Database implements AutoCloseable {
+    /** What the JDBC URL says the database is. */
+    public enum Kind {
+        H2, POSTGRESQL;
+
+        public static Kind of(String url) {
+            if (url.startsWith("jdbc:h2:")) {
+                return H2;
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            throw new IllegalArgumentException("database url '" + url + "' is neither jdbc:h2: nor jdbc:postgresql:");
+        }
+    }
+
+    /** Work done in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final Kind kind;
+
+    public Database(String url, String user, String password, int poolSize) {
+        this.kind = Kind.of(url);
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        hc.setPassword(password);
+        hc.setMaximumPoolSize(poolSize);
+        hc.setAutoCommit(false);
+        hc.setPoolName("crak-db");
+        // fail fast when the database is unreachable instead of hanging the agent's start
+        hc.setConnectionTimeout(10_000);
+        hc.setInitializationFailTimeout(10_000);
+        this.pool = new HikariDataSource(hc);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
