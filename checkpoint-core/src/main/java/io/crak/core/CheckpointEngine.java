@@ -47,15 +47,18 @@ public final class CheckpointEngine {
         boolean committed = false;
         boolean released = false;
         Map<Integer, ProcessImage> images = new LinkedHashMap<>();
+        DumpSession session = new DumpSession();
+        session.dropExternalTcp = req.tcpClose();
         try (Freezer freezer = Freezers.open(req.freezer())) {
             try {
                 freezer.freeze(req.rootPid(), FREEZE_TIMEOUT);
                 frozenAt = System.nanoTime();
                 tree = new Seizer().seize(req.rootPid());
                 freezer.thaw();
-                capture(tree, images);
-                writeImages(req.rootPid(), tree, images, sink);
+                capture(tree, images, session);
+                writeImages(req.rootPid(), tree, images, sink, req.includePaths());
                 if (req.leaveRunning()) {
+                    session.runBeforeRelease(false);
                     tree.release(false);
                     released = true;
                     resumedAt = System.nanoTime();
@@ -66,6 +69,7 @@ public final class CheckpointEngine {
                 throw new CrakException("pid " + req.rootPid() + ": writing the images failed: " + e.getMessage(), e);
             } finally {
                 if (tree != null && !released) {
+                    session.runBeforeRelease(committed && !req.leaveRunning());
                     tree.release(committed && !req.leaveRunning());
                     resumedAt = System.nanoTime();
                 }
@@ -77,8 +81,9 @@ public final class CheckpointEngine {
         }
     }
 
-    private static void capture(SeizedTree tree, Map<Integer, ProcessImage> images) throws CrakException, IOException {
-        DumpSession session = new DumpSession();
+    private static void capture(SeizedTree tree, Map<Integer, ProcessImage> images, DumpSession session)
+            throws CrakException, IOException {
+        session.treePids.addAll(tree.processes.keySet());
         ProcFiles proc = new ProcFiles();
         for (SeizedProcess p : tree.processes.values()) {
             ProcessImage img = new ProcessImage(p.pid);
@@ -97,14 +102,16 @@ public final class CheckpointEngine {
         MemoryDumper.addSharedRuns(session.sharedRegions, images);
     }
 
-    private static void writeImages(int rootPid, SeizedTree tree, Map<Integer, ProcessImage> images, ImageSink sink)
-            throws IOException {
+    private static void writeImages(int rootPid, SeizedTree tree, Map<Integer, ProcessImage> images, ImageSink sink,
+            List<java.nio.file.Path> includePaths) throws IOException, CrakException {
         Inventory inv = new Inventory(ImageFormat.VERSION, KernelLayout.release(), KernelLayout.hostname(), rootPid,
                 new ArrayList<>(images.keySet()), KernelLayout.hostVdsoLayout(), System.currentTimeMillis());
         sink.write(ImageFormat.INVENTORY, ImageFormat.encode(inv));
         for (ProcessImage img : images.values()) {
             sink.write(ImageFormat.processEntry(img.pid), ImageFormat.encode(img));
         }
+        // files.json and the contents of included and nameless files, before any page entry
+        io.crak.core.unlinked.FileContentsWriter.write(includePaths, images.values(), sink);
         for (ProcessImage img : images.values()) {
             if (img.memory == null) {
                 continue;

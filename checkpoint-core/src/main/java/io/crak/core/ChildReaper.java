@@ -61,20 +61,39 @@ public final class ChildReaper {
             try {
                 Thread.sleep(POLL_INTERVAL.toMillis());
                 for (Map.Entry<Integer, CompletableFuture<ExitStatus>> e : awaited.entrySet()) {
-                    int[] st = Tracer.exitOf(e.getKey(), false);
-                    if (st != null) {
-                        awaited.remove(e.getKey());
-                        e.getValue().complete(new ExitStatus(e.getKey(), st[0] == 1, st[0] == 1 ? st[1] : 0,
-                                st[0] == 1 ? 0 : st[1]));
-                    }
+                    reapAwaited(e.getKey(), e.getValue());
                 }
                 reapOrphans();
             } catch (InterruptedException e) {
                 return;
-            } catch (NativeException | RuntimeException e) {
-                // ECHILD for a pid that was reaped elsewhere: its waiter learns nothing more
+            } catch (RuntimeException e) {
                 continue;
             }
+        }
+    }
+
+    /**
+     * Waits only once the child is a zombie: a wait for a child this JVM also traces would report
+     * (and consume) its ptrace stops whatever the wait flags.
+     */
+    private void reapAwaited(int pid, CompletableFuture<ExitStatus> future) {
+        if (!zombie(pid)) {
+            if (!java.nio.file.Files.exists(Path.of("/proc", Integer.toString(pid)))) {
+                awaited.remove(pid);
+                future.completeExceptionally(new IllegalStateException("pid " + pid + " was reaped elsewhere"));
+            }
+            return;
+        }
+        try {
+            int[] st = Tracer.exitOf(pid, false);
+            if (st != null) {
+                awaited.remove(pid);
+                future.complete(new ExitStatus(pid, st[0] == 1, st[0] == 1 ? st[1] : 0, st[0] == 1 ? 0 : st[1]));
+            }
+        } catch (NativeException e) {
+            // ECHILD: not our child (any more); its waiter learns nothing more
+            awaited.remove(pid);
+            future.completeExceptionally(new IllegalStateException("pid " + pid + ": " + e.getMessage()));
         }
     }
 

@@ -13,4 +13,24 @@ public final class DumpSession {
     public final Map<Long, SharedRegion> sharedRegions = new LinkedHashMap<>();
     /** Every descriptor dumped so far, to find those sharing one open file description. */
     public final List<OpenFileKey> openFiles = new ArrayList<>();
+    /** Pids of every process of the tree, to tell whether the peer of a connection is in the job. */
+    public final java.util.Set<Integer> treePids = new java.util.LinkedHashSet<>();
+    /** Whether TCP connections to peers outside the job are dropped instead of refusing the dump. */
+    public boolean dropExternalTcp;
+    /** Run just before the tree is let go (killed or not), e.g. to take sockets out of TCP repair mode. */
+    public final List<ReleaseAction> beforeRelease = new ArrayList<>();
+
+    /** Something a dumper left in place while the tree was stopped and must undo or finish. */
+    public interface ReleaseAction {
+        /** Must not throw: the tree is released whatever happens. */
+        void run(boolean treeKilled);
+    }
+
+    /** Runs and forgets every release action. */
+    public void runBeforeRelease(boolean treeKilled) {
+        for (ReleaseAction a : beforeRelease) {
+            a.run(treeKilled);
+        }
+        beforeRelease.clear();
+    }
 }

@@ -14,6 +14,8 @@ public final class RestoreSession {
     public final RestoreArea area;
     /** Shared anonymous memory by dumped shmem inode: the process and range that created it. */
     public final Map<Long, long[]> sharedOwners = new HashMap<>();
+    /** Nameless files (deleted while open, memfd) recreated from the image, held by crak. */
+    public io.crak.core.unlinked.RestoredFiles unlinkedFiles = io.crak.core.unlinked.RestoredFiles.NONE;
 
     /** One injector per task, so signals held back during injection are remembered until release. */
     private final Map<Integer, RemoteSyscall> remotes = new HashMap<>();

@@ -56,6 +56,7 @@ final class TreeRestore {
     RestoredTree run() throws CrakException {
         Inventory inv;
         List<ProcessImage> images = new ArrayList<>();
+        io.crak.core.unlinked.RestoredFiles unlinked = io.crak.core.unlinked.RestoredFiles.NONE;
         try {
             inv = ImageFormat.decode(source.readAll(ImageFormat.INVENTORY), Inventory.class, ImageFormat.INVENTORY);
             if (inv.formatVersion() != ImageFormat.VERSION) {
@@ -66,20 +67,40 @@ final class TreeRestore {
                 String entry = ImageFormat.processEntry(pid);
                 images.add(ImageFormat.decode(source.readAll(entry), ProcessImage.class, entry));
             }
+            // included files come back before the preflight looks for the job's files
+            unlinked = io.crak.core.unlinked.RestoredFiles.restore(source);
             preflight(inv, images);
         } catch (FileNotFoundException | NoSuchFileException e) {
+            unlinked.close();
             throw new CrakException(source.describe() + " are incomplete: " + e.getMessage());
         } catch (IOException e) {
+            unlinked.close();
             throw new CrakException(source.describe() + " cannot be read: " + e.getMessage(), e);
+        } catch (CrakException | RuntimeException e) {
+            unlinked.close();
+            throw e;
         }
         int stubPid = 0;
         try {
             Tracer.becomeChildSubreaper();
             stubPid = startStub();
+            if (req.cgroup().isPresent()) {
+                Path procs = req.cgroup().get().resolve("cgroup.procs");
+                try {
+                    Files.writeString(procs, Integer.toString(stubPid));
+                } catch (IOException e) {
+                    throw new CrakException("cannot restore into cgroup " + req.cgroup().get() + ": " + e.getMessage(), e);
+                }
+            }
             RestoreArea area = prepareStub(stubPid, images);
             RestoreSession session = new RestoreSession(inv, source, area);
+            session.unlinkedFiles = unlinked;
             TreeRestorer tree = new TreeRestorer(session);
             tree.create(stubPid, images, created::add);
+            // The stub has done its part: once it is gone the root's parent is this process (a
+            // subreaper), which is also what a restored parent-death signal must refer to.
+            endStub(stubPid);
+            stubPid = 0;
             for (ProcessImage img : images) {
                 if (img.tree.zombie()) {
                     continue;
@@ -90,6 +111,9 @@ final class TreeRestore {
                     }
                 }
             }
+            for (io.crak.core.files.FdKind k : FdKinds.ORDER) {
+                k.finish(session);
+            }
             tree.exitZombies(images);
             for (ProcessImage img : images) {
                 if (!img.tree.zombie()) {
@@ -97,8 +121,6 @@ final class TreeRestore {
                             RestoreArea.SIZE_BYTES);
                 }
             }
-            endStub(stubPid);
-            stubPid = 0;
             release(session, images);
             return new RestoredTree(inv.rootPid(), List.copyOf(inv.pids()));
         } catch (CrakException | IOException | NativeException | RuntimeException e) {
@@ -106,6 +128,7 @@ final class TreeRestore {
             String msg = e.getMessage();
             throw e instanceof CrakException ce ? ce : new CrakException("restore failed: " + msg, e);
         } finally {
+            unlinked.close();
             if (stubPid != 0) {
                 endStub(stubPid);
             }
@@ -144,12 +167,13 @@ final class TreeRestore {
                 }
             }
             for (VmaImage v : img.memory.vmas()) {
-                if (v.kind() == VmaImage.Kind.FILE) {
+                if (v.kind() == VmaImage.Kind.FILE && v.unlinkedEntry() == null) {
                     checkFile(img.pid, v);
                 }
             }
             for (FdImage f : img.fds) {
-                if (f.sharedWithPid() == 0 && !Files.exists(Path.of(f.path()))) {
+                if (f.sharedWithPid() == 0 && f.path().startsWith("/") && !Files.exists(Path.of(f.path()))
+                        && !(f.state() instanceof io.crak.core.unlinked.UnlinkedFile)) {
                     throw new CrakException("pid " + img.pid + " fd " + f.fd() + ": " + f.path() + " does not exist here");
                 }
             }

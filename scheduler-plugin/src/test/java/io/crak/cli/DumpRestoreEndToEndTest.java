@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tag("integration")
 class DumpRestoreEndToEndTest {
     private static final long JOB_TIMEOUT_SECONDS = 120;
+    /** scratch-files' --tmp records file, deleted between a dump and its restore. */
+    private static final Path SCRATCH_TMP = Path.of("/tmp/crak-e2e-scratch-" + ProcessHandle.current().pid());
 
     @TempDir
     Path dir;
@@ -34,8 +36,13 @@ class DumpRestoreEndToEndTest {
         ChildReaper.get();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeScratchRecords() throws Exception {
+        Files.deleteIfExists(SCRATCH_TMP);
+    }
+
     @ParameterizedTest
-    @EnumSource(value = SampleJob.class, names = {"MT_COMPUTE", "PROC_TREE", "MEMHOG"})
+    @EnumSource(value = SampleJob.class, names = {"MT_COMPUTE", "PROC_TREE", "MEMHOG", "SCRATCH_FILES"})
     void dumpKillRestoreRepeatedlyKeepsTheChecksum(SampleJob job) throws Exception {
         String expected = reference(job);
         Random rnd = new Random();
@@ -45,20 +52,37 @@ class DumpRestoreEndToEndTest {
         int pid = (int) first.pid();
         Process restore = null;
         int rounds = 3;
+        int dumps = 0;
         for (int i = 0; i < rounds; i++) {
             Thread.sleep(200 + rnd.nextInt(600));
+            if (restore != null && !restore.isAlive()) {
+                break; // the job finished before this round: enough rounds were done if dumps >= 2
+            }
             Path images = dir.resolve("images-" + i);
-            int rc = CrakCli.run(log, "dump", "--pid", Integer.toString(pid), "--images", images.toString());
-            assertEquals(0, rc, () -> "dump failed: " + read(log));
+            List<String> dumpArgs = new java.util.ArrayList<>(List.of("dump", "--pid", Integer.toString(pid), "--images",
+                    images.toString()));
+            if (job == SampleJob.SCRATCH_FILES) {
+                dumpArgs.addAll(List.of("--include-path", SCRATCH_TMP.toString()));
+            }
+            int rc = CrakCli.run(log, dumpArgs.toArray(String[]::new));
+            Process previous = restore;
+            assertEquals(0, rc, () -> "dump failed: " + read(log) + (previous == null ? ""
+                    : " (restore before: " + (previous.isAlive() ? "running" : "exit " + previous.exitValue()) + ")")
+                    + "\njob output:\n" + tail(out));
             if (i == 0) {
                 assertTrue(first.waitFor(10, TimeUnit.SECONDS), "dumped job was not killed");
             } else {
                 assertTrue(restore.waitFor(10, TimeUnit.SECONDS), "dumped restored job was not killed");
             }
+            dumps++;
+            if (job == SampleJob.SCRATCH_FILES && i == 0) {
+                Files.delete(SCRATCH_TMP); // as on a node that never had it: --include-path brings it back
+            }
             long restoredBefore = count(log, "crak: restored ");
             restore = CrakCli.command(log, "restore", "--images", images.toString()).start();
             awaitRestored(log, restoredBefore, restore);
         }
+        assertTrue(dumps >= 2, "the job ended after " + dumps + " dump(s); make it longer");
         assertTrue(restore.waitFor(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS), "restored job did not finish");
         assertEquals(0, restore.exitValue(), () -> "restored job failed: " + read(log) + read(out));
         assertEquals(expected, Checksums.read(out), () -> read(log));
@@ -90,8 +114,19 @@ class DumpRestoreEndToEndTest {
         return Checksums.read(out);
     }
 
+    /** Long enough for three dump/restore rounds on a loaded 2-core machine, short enough for CI. */
+    private static List<String> command(SampleJob job) {
+        return switch (job) {
+            case MT_COMPUTE -> job.command(List.of("--steps", "8000"));
+            case PROC_TREE -> job.command(List.of("--rounds", "600"));
+            case MEMHOG -> job.command(List.of("--mib", "128", "--passes", "60", "--untouched-mib", "256"));
+            case SCRATCH_FILES -> job.command(List.of("--steps", "15000", "--tmp", SCRATCH_TMP.toString()));
+            default -> job.quickCommand();
+        };
+    }
+
     private static Process start(SampleJob job, Path out) throws Exception {
-        List<String> cmd = job.quickCommand();
+        List<String> cmd = command(job);
         return new ProcessBuilder(cmd).redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
@@ -106,6 +141,11 @@ class DumpRestoreEndToEndTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    private static String tail(Path p) {
+        List<String> lines = read(p).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
     private static long count(Path log, String prefix) {

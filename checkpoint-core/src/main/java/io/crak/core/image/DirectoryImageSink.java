@@ -1,6 +1,6 @@
 package io.crak.core.image;
 
-import java.io.FilterOutputStream;
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -28,16 +28,30 @@ public final class DirectoryImageSink implements ImageSink {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return new FilterOutputStream(Channels.newOutputStream(ch)) {
+        return new ChannelOutputStream(Channels.newOutputStream(ch)) {
             long written;
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
+                count(len);
+                out.write(b, off, len);
+            }
+
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                count(src.remaining());
+                int n = 0;
+                while (src.hasRemaining()) {
+                    n += ch.write(src);
+                }
+                return n;
+            }
+
+            private void count(long len) throws IOException {
                 written += len;
                 if (written > size) {
                     throw new IOException("entry " + name + " exceeds its declared size " + size);
                 }
-                out.write(b, off, len);
             }
 
             @Override

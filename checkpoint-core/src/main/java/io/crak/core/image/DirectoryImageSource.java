@@ -21,7 +21,7 @@ public final class DirectoryImageSource implements ImageSource {
     @Override
     public InputStream entry(String name) throws IOException {
         try {
-            return Files.newInputStream(dir.resolve(name));
+            return new ChannelInputStream(java.nio.channels.FileChannel.open(dir.resolve(name)));
         } catch (NoSuchFileException e) {
             throw new FileNotFoundException("images " + dir + " lack entry " + name);
         }

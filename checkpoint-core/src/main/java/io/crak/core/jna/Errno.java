@@ -32,6 +32,11 @@ public final class Errno {
         NAMES[95] = "EOPNOTSUPP";
         NAMES[110] = "ETIMEDOUT";
         NAMES[111] = "ECONNREFUSED";
+        NAMES[98] = "EADDRINUSE";
+        NAMES[99] = "EADDRNOTAVAIL";
+        NAMES[104] = "ECONNRESET";
+        NAMES[106] = "EISCONN";
+        NAMES[107] = "ENOTCONN";
     }
 
     private Errno() {

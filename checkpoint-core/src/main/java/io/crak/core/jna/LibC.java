@@ -30,6 +30,29 @@ public interface LibC extends Library {
     /** sys/prctl.h */
     int prctl(int option, long a2, long a3, long a4, long a5) throws LastErrorException;
 
+    /** sys/socket.h (for TCP repair and UDP sockets, see InetSocketCalls); buffers and sockaddrs as Pointers. */
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int name, com.sun.jna.Pointer value, int len) throws LastErrorException;
+
+    int getsockopt(int fd, int level, int name, com.sun.jna.Pointer value, IntByReference len) throws LastErrorException;
+
+    int bind(int fd, com.sun.jna.Pointer addr, int len) throws LastErrorException;
+
+    int connect(int fd, com.sun.jna.Pointer addr, int len) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    long recv(int fd, com.sun.jna.Pointer buf, long len, int flags) throws LastErrorException;
+
+    long send(int fd, com.sun.jna.Pointer buf, long len, int flags) throws LastErrorException;
+
+    /** sys/ioctl.h, with an int out-argument (SIOCINQ, SIOCOUTQ...). */
+    int ioctl(int fd, long request, IntByReference arg) throws LastErrorException;
+
+    /** unistd.h */
+    int close(int fd) throws LastErrorException;
+
     int getpid();
 
     /** errno name (EPERM, ESRCH...) for error messages. */

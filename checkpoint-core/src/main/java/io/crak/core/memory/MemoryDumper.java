@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -78,6 +79,7 @@ public final class MemoryDumper implements Resource.Dumper {
         VmaImage.Kind kind;
         long size = 0;
         long mtime = 0;
+        String unlinked = null;
         if (v.path().equals("[vsyscall]")) {
             kind = VmaImage.Kind.VSYSCALL;
         } else if (VDSO_NAMES.contains(v.path())) {
@@ -89,26 +91,27 @@ public final class MemoryDumper implements Resource.Dumper {
         } else if (v.isSpecial()) {
             throw new CrakException("pid " + pid + ": mapping " + v.range() + " " + v.path() + " is not supported");
         } else {
-            if (v.deleted()) {
-                throw new CrakException("pid " + pid + ": mapping " + v.range() + " of deleted file " + v.path()
-                        + " is not supported yet");
-            }
-            if (v.path().startsWith("/dev/") || v.path().startsWith("/SYSV")) {
+            if ((v.path().startsWith("/dev/") && !v.path().startsWith("/dev/shm/")) || v.path().startsWith("/SYSV")) {
                 throw new CrakException("pid " + pid + ": mapping " + v.range() + " of " + v.path()
                         + " (device or SysV shared memory) is not supported yet");
             }
             kind = VmaImage.Kind.FILE;
-            try {
-                BasicFileAttributes a = Files.readAttributes(Path.of(v.path()), BasicFileAttributes.class);
-                size = a.size();
-                mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (NoSuchFileException e) {
-                throw new CrakException("pid " + pid + ": mapped file " + v.path() + " is not reachable from crak");
+            if (v.deleted()) {
+                // its contents travel in the image (io.crak.core.unlinked), written by the engine
+                unlinked = io.crak.core.unlinked.UnlinkedContent.entryName(v.devMajor(), v.devMinor(), v.inode());
+            } else {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(Path.of(v.path()), BasicFileAttributes.class);
+                    size = a.size();
+                    mtime = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (NoSuchFileException e) {
+                    throw new CrakException("pid " + pid + ": mapped file " + v.path() + " is not reachable from crak");
+                }
             }
         }
         boolean growsDown = v.path().equals("[stack]");
         return new VmaImage(v.start(), v.end(), prot, v.shared(), growsDown, kind, v.offset(), v.path(), v.inode(),
-                size, mtime);
+                size, mtime, unlinked);
     }
 
     private interface PageFilter {
@@ -181,10 +184,13 @@ public final class MemoryDumper implements Resource.Dumper {
         }
     }
 
-    /** Streams the contents of the image's page runs from the process into out. */
+    /**
+     * Streams the contents of the image's page runs from the process into out: through a direct
+     * buffer straight to the channel when the sink offers one (no heap copy), else via the heap.
+     */
     public static void writePages(ProcessMemory mem, MemoryImage image, OutputStream out) throws IOException {
-        byte[] chunk = new byte[COPY_CHUNK_BYTES];
-        ByteBuffer buf = ByteBuffer.wrap(chunk);
+        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK_BYTES);
+        byte[] heap = out instanceof WritableByteChannel ? null : new byte[COPY_CHUNK_BYTES];
         for (PageRun r : image.runs()) {
             long remaining = (long) r.pages() * PAGE_SIZE;
             long addr = r.address();
@@ -192,7 +198,13 @@ public final class MemoryDumper implements Resource.Dumper {
                 int n = (int) Math.min(remaining, COPY_CHUNK_BYTES);
                 buf.clear().limit(n);
                 mem.read(addr, buf);
-                out.write(chunk, 0, n);
+                buf.flip();
+                if (heap == null) {
+                    ((WritableByteChannel) out).write(buf);
+                } else {
+                    buf.get(heap, 0, n);
+                    out.write(heap, 0, n);
+                }
                 addr += n;
                 remaining -= n;
             }

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ public final class MemoryRestorer implements Resource.Restorer {
     private static final int PR_SET_MM_MAP = 14;
     private static final int PRCTL_MM_MAP_BYTES = 104;
     private static final int COPY_CHUNK_BYTES = 4 << 20;
+    private static final int MADV_POPULATE_WRITE = 23;
 
     @Override
     public void restore(RestoreContext ctx, ProcessImage image) throws CrakException, IOException {
@@ -78,7 +81,7 @@ public final class MemoryRestorer implements Resource.Restorer {
                 }
             }
         }
-        fillPages(ctx, mi);
+        fillPages(ctx, r, mi);
         for (VmaImage v : makeReadOnly) {
             r.check("mprotect of " + v.describe(), Syscalls.MPROTECT, v.start(), v.size(), v.prot());
         }
@@ -112,7 +115,9 @@ public final class MemoryRestorer implements Resource.Restorer {
     private static void mapFile(RestoreContext ctx, RemoteSyscall r, VmaImage v) throws CrakException, IOException {
         boolean writableShared = v.shared() && (v.prot() & PROT_WRITE) != 0;
         ctx.resetData();
-        long path = ctx.putString(v.path());
+        // a file without a name is reopened where crak holds its recreated copy
+        String file = v.unlinkedEntry() == null ? v.path() : ctx.session.unlinkedFiles.pathOf(v.unlinkedEntry());
+        long path = ctx.putString(file);
         long fd = r.check("open of mapped file " + v.path(), Syscalls.OPEN, path, writableShared ? O_RDWR : O_RDONLY);
         try {
             r.check("mmap of " + v.describe(), Syscalls.MMAP, v.start(), v.size(), v.prot(),
@@ -148,26 +153,40 @@ public final class MemoryRestorer implements Resource.Restorer {
         }
     }
 
-    private static void fillPages(RestoreContext ctx, MemoryImage mi) throws IOException, CrakException {
+    /**
+     * Writes the saved pages back. Each run is first faulted in with MADV_POPULATE_WRITE (one call
+     * instead of a fault per page during the copy), then filled through /proc/PID/mem from a
+     * direct buffer, read from the image channel when the source offers one.
+     */
+    private static void fillPages(RestoreContext ctx, RemoteSyscall r, MemoryImage mi) throws IOException, CrakException {
         String entry = ImageFormat.pagesEntry(ctx.pid());
         ProcessMemory mem = ctx.memory();
-        byte[] chunk = new byte[COPY_CHUNK_BYTES];
+        for (PageRun run : mi.runs()) {
+            // best effort: a kernel without MADV_POPULATE_WRITE just faults during the copy
+            r.call(Syscalls.MADVISE, run.address(), (long) run.pages() * PAGE_SIZE, MADV_POPULATE_WRITE);
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK_BYTES);
         try (InputStream in = ctx.session.source.entry(entry)) {
+            ReadableByteChannel ch = in instanceof ReadableByteChannel c ? c : Channels.newChannel(in);
             for (PageRun run : mi.runs()) {
                 long remaining = (long) run.pages() * PAGE_SIZE;
                 long addr = run.address();
                 while (remaining > 0) {
                     int n = (int) Math.min(remaining, COPY_CHUNK_BYTES);
-                    int got = in.readNBytes(chunk, 0, n);
-                    if (got != n) {
-                        throw new EOFException("image entry " + entry + " is truncated at page 0x" + Long.toHexString(addr));
+                    buf.clear().limit(n);
+                    while (buf.hasRemaining()) {
+                        if (ch.read(buf) < 0) {
+                            throw new EOFException("image entry " + entry + " is truncated at page 0x" + Long.toHexString(addr));
+                        }
                     }
-                    mem.write(addr, ByteBuffer.wrap(chunk, 0, n));
+                    buf.flip();
+                    mem.write(addr, buf);
                     addr += n;
                     remaining -= n;
                 }
             }
-            if (in.read() != -1) {
+            buf.clear().limit(1);
+            if (ch.read(buf) > 0) {
                 throw new CrakException("image entry " + entry + " is longer than its page runs");
             }
         }

@@ -10,9 +10,11 @@ package io.crak.core.memory;
  *     are one object shared between processes
  * @param fileSize size of the mapped file at dump time, to notice a changed file at restore
  * @param fileMtimeNanos its modification time in nanoseconds
+ * @param unlinkedEntry for a FILE mapping of a file without a name (deleted, memfd): the image
+ *     entry with its contents ({@link io.crak.core.unlinked.FilesManifest}); null otherwise
  */
 public record VmaImage(long start, long end, int prot, boolean shared, boolean growsDown, Kind kind, long offset,
-        String path, long inode, long fileSize, long fileMtimeNanos) {
+        String path, long inode, long fileSize, long fileMtimeNanos, String unlinkedEntry) {
 
     public enum Kind {
         /** private anonymous memory: heap, stacks, malloc arenas */

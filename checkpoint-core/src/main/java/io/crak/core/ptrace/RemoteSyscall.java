@@ -83,6 +83,13 @@ public final class RemoteSyscall {
         }
     }
 
+    /** Forgets a held-back signal the engine caused itself (the SIGCHLD of a helper it reaped). */
+    public void dropDeferred(int signal) {
+        if (deferredSignal == signal) {
+            deferredSignal = 0;
+        }
+    }
+
     /** A signal that arrived during injection and was held back, or 0. */
     public int takeDeferredSignal() {
         int s = deferredSignal;

@@ -49,7 +49,7 @@ public final class SeizedTree {
         for (SeizedProcess p : processes.values()) {
             for (TracedThread t : p.threads.values()) {
                 if (t == null) {
-                    continue;
+                    continue; // never reached its stop: see Seizer.releaseUnstopped
                 }
                 try {
                     if (t.injected) {

@@ -46,6 +46,7 @@ public final class Seizer {
             seizeInto(rootPid, tree);
             return tree;
         } catch (CrakException | RuntimeException e) {
+            releaseUnstopped(tree);
             tree.release(false);
             throw e;
         }
@@ -54,6 +55,10 @@ public final class Seizer {
     private void seizeInto(int rootPid, SeizedTree tree) throws CrakException {
         if (!Files.exists(Path.of("/proc", Integer.toString(rootPid)))) {
             throw new CrakException("pid " + rootPid + ": no such process");
+        }
+        ProcStat rootStat = stat(rootPid);
+        if (rootStat != null && rootStat.isExited()) {
+            throw new CrakException("pid " + rootPid + ": has exited (zombie); there is nothing to checkpoint");
         }
         Set<Integer> seized = new HashSet<>();
         Map<Integer, Integer> stopSignal = new LinkedHashMap<>();
@@ -140,6 +145,21 @@ public final class Seizer {
             }
         }
         return true;
+    }
+
+    /** Threads seized but not yet waited for must reach their stop before they can be detached. */
+    private void releaseUnstopped(SeizedTree tree) {
+        for (SeizedProcess sp : tree.processes.values()) {
+            for (Map.Entry<Integer, TracedThread> e : sp.threads.entrySet()) {
+                if (e.getValue() == null) {
+                    try {
+                        e.setValue(waitStopped(sp.pid, e.getKey()));
+                    } catch (CrakException ex) {
+                        // gone: nothing to release
+                    }
+                }
+            }
+        }
     }
 
     /** Waits for tid's stop; returns null if it exited. */

@@ -18,6 +18,7 @@ public final class Syscalls {
     public static final long GETITIMER = 36;
     public static final long SETITIMER = 38;
     public static final long EXIT = 60;
+    public static final long WAIT4 = 61;
     public static final long KILL = 62;
     public static final long FCNTL = 72;
     public static final long CHDIR = 80;
@@ -46,6 +47,27 @@ public final class Syscalls {
     public static final long CLONE3 = 435;
     public static final long PIDFD_OPEN = 434;
     public static final long PIDFD_GETFD = 438;
+    /** Pipes and unix sockets (io.crak.core.pipe, io.crak.core.unixsock). */
+    public static final long PIPE2 = 293;
+    public static final long SOCKET = 41;
+    public static final long CONNECT = 42;
+    public static final long SHUTDOWN = 48;
+    public static final long BIND = 49;
+    public static final long LISTEN = 50;
+    public static final long SOCKETPAIR = 53;
+    public static final long SETSOCKOPT = 54;
+    /** Anonymous-inode descriptors, memfd and unlinked files (io.crak.core.eventfd, timerfd, ...). */
+    public static final long WRITE = 1;
+    public static final long IOCTL = 16;
+    public static final long EPOLL_CTL = 233;
+    public static final long INOTIFY_ADD_WATCH = 254;
+    public static final long TIMERFD_CREATE = 283;
+    public static final long TIMERFD_SETTIME = 286;
+    public static final long TIMERFD_GETTIME = 287;
+    public static final long SIGNALFD4 = 289;
+    public static final long EVENTFD2 = 290;
+    public static final long EPOLL_CREATE1 = 291;
+    public static final long INOTIFY_INIT1 = 294;
 
     /** Kernel-internal restart codes seen in rax of a thread stopped inside a system call. */
     public static final long ERESTARTSYS = -512;

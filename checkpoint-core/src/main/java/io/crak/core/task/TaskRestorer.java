@@ -18,6 +18,8 @@ import java.util.List;
  * inherited (raising a hard limit needs CAP_SYS_RESOURCE and fails clearly without it).
  */
 public final class TaskRestorer implements Resource.Restorer {
+    private static final int PR_SET_PDEATHSIG = 1;
+
     @Override
     public void restore(RestoreContext ctx, ProcessImage image) throws CrakException, IOException {
         TaskImage t = image.task;
@@ -28,6 +30,9 @@ public final class TaskRestorer implements Resource.Restorer {
         ctx.resetData();
         r.check("chdir to " + t.cwd(), Syscalls.CHDIR, ctx.putString(t.cwd()));
         r.check("umask", Syscalls.UMASK, t.umask());
+        if (t.pdeathSignal() != 0) {
+            r.check("prctl(PR_SET_PDEATHSIG)", Syscalls.PRCTL, PR_SET_PDEATHSIG, t.pdeathSignal(), 0, 0, 0);
+        }
         if (t.personality() != 0) {
             r.check("personality", Syscalls.PERSONALITY, Integer.toUnsignedLong(t.personality()));
         }

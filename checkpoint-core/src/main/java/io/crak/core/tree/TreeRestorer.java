@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -31,6 +33,7 @@ public final class TreeRestorer {
     private static final long SIGCHLD = 17;
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int RSEQ_FLAG_UNREGISTER = 1;
+    private static final int SIGCHLD_SIGNAL = 17;
 
     private final RestoreSession session;
 
@@ -62,17 +65,66 @@ public final class TreeRestorer {
                 }
             }
         }
+        Map<Integer, Integer> holders = holdOrphanedGroups(images, pids);
         // group leaders first, then the members joining them
         for (int pass = 0; pass < 2; pass++) {
             for (ProcessImage img : images) {
                 int pgid = img.tree.pgid();
                 boolean leader = pgid == img.pid;
-                if (pgid == img.tree.sid() || (pass == 0) != leader || !pids.contains(pgid)) {
+                if (pgid == img.tree.sid() || (pass == 0) != leader
+                        || !(pids.contains(pgid) || holders.containsKey(pgid))) {
                     continue;
                 }
                 remote(img.pid).check("setpgid to group " + pgid, Syscalls.SETPGID, 0, pgid);
             }
         }
+        for (Map.Entry<Integer, Integer> h : holders.entrySet()) {
+            releaseHolder(h.getKey(), h.getValue());
+        }
+    }
+
+    /**
+     * A process group outlives its leader. To re-form a group whose leader is gone, a short-lived
+     * holder process takes the leader's pid (forked by a member's parent, so it is in the right
+     * session) and makes itself the group; the members join; the holder exits and its parent is made
+     * to reap it before anything runs.
+     *
+     * @return holder pid (= group id) to the parent that forked it
+     */
+    private Map<Integer, Integer> holdOrphanedGroups(List<ProcessImage> images, List<Integer> pids)
+            throws CrakException, IOException {
+        Map<Integer, Integer> holders = new LinkedHashMap<>();
+        for (ProcessImage img : images) {
+            int pgid = img.tree.pgid();
+            if (pgid == img.pid || pgid == img.tree.sid() || pids.contains(pgid) || holders.containsKey(pgid)
+                    || !pids.contains(img.tree.ppid())) {
+                continue;
+            }
+            clone(img.tree.ppid(), pgid, 0, SIGCHLD, "holder of process group");
+            remote(pgid).check("setpgid of the group holder", Syscalls.SETPGID, 0, 0);
+            holders.put(pgid, img.tree.ppid());
+        }
+        return holders;
+    }
+
+    private void releaseHolder(int holder, int parent) throws CrakException {
+        try {
+            UserRegs r = Tracer.getRegs(holder);
+            r.orig_rax = -1;
+            r.rip = session.area.syscallInsn();
+            r.rax = Syscalls.EXIT_GROUP;
+            r.rdi = 0;
+            Tracer.setRegs(holder, r);
+            Tracer.cont(holder, 0);
+            while (Tracer.waitFor(holder).stopped()) {
+                Tracer.cont(holder, 0);
+            }
+        } catch (NativeException e) {
+            throw new CrakException("holder of process group " + holder + ": " + e.getMessage(), e);
+        }
+        remote(parent).check("reaping the holder of process group " + holder, Syscalls.WAIT4, holder, 0,
+                0x40000000L /* __WALL */, 0);
+        remote(parent).dropDeferred(SIGCHLD_SIGNAL);
     }
 
     /** Makes the zombies of the image exit with their recorded status. */

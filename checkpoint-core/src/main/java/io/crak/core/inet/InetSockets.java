@@ -1,0 +1,315 @@
+package io.crak.core.inet;
+
+import io.crak.core.CrakException;
+import io.crak.core.DumpContext;
+import io.crak.core.RestoreContext;
+import io.crak.core.RestoreSession;
+import io.crak.core.files.FdImage;
+import io.crak.core.files.FdKind;
+import io.crak.core.files.FdState;
+import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.InetSocketCalls;
+import io.crak.core.jna.NativeException;
+import io.crak.core.jna.Tracer;
+import io.crak.core.proc.FdInfo;
+import io.crak.core.ptrace.Syscalls;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * IPv4 TCP and UDP sockets. Crak works on its own duplicate of the job's socket (pidfd_getfd):
+ * at dump it reads addresses, options and, for an established connection, the whole connection
+ * state in TCP repair mode ({@link TcpRepair}); at restore it builds the socket in its own
+ * process and hands it to the restored process (pidfd_getfd from there).
+ *
+ * <p>An established connection stays in repair mode from the dump until the tree is let go:
+ * if the tree is then killed, its sockets close without a FIN or RST and leave no TIME_WAIT
+ * behind, so the restore can take the very same addresses. Restored connections stay in repair
+ * mode until every process has its descriptors ({@link #finish}), so that no end talks before
+ * its peer exists.
+ */
+public final class InetSockets implements FdKind {
+    static final int AF_INET = 2;
+    /** A listener's backlog is not visible in /proc; restored listeners get SOMAXCONN. */
+    public static final int RESTORED_LISTEN_BACKLOG = 4096;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int F_SETFL = 4;
+    private static final Path OWN_NET = Path.of("/proc/self/net");
+
+    /** Connections rebuilt in repair mode, per restore, waiting for {@link #finish}. */
+    private final Map<RestoreSession, List<Rebuilt>> awaitingRelease = new IdentityHashMap<>();
+
+    private record Rebuilt(int sock, TcpSocketState state) {
+    }
+
+    @Override
+    public String name() {
+        return "inet";
+    }
+
+    @Override
+    public boolean handles(String link) {
+        if (!link.startsWith("socket:[")) {
+            return false;
+        }
+        try {
+            return ProcNetSocket.find(OWN_NET, inode(link)).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long inode(String link) {
+        return Long.parseLong(link.substring("socket:[".length(), link.length() - 1));
+    }
+
+    @Override
+    public FdState dump(DumpContext ctx, int fd, String link, FdInfo info) throws CrakException, IOException {
+        int pid = ctx.pid();
+        String where = "pid " + pid + " fd " + fd + ": ";
+        Path net = ctx.proc.path(pid, "net");
+        ProcNetSocket s = ProcNetSocket.find(net, inode(link)).orElseThrow(() -> new CrakException(where + link
+                + " is not in /proc/" + pid + "/net (a socket of another network namespace), not supported"));
+        String proto = s.table().toUpperCase();
+        if (s.ipv6()) {
+            throw new CrakException(where + link + " is an IPv6 " + proto + " socket, not supported yet");
+        }
+        int dup;
+        try {
+            dup = InetSocketCalls.duplicate(pid, fd);
+        } catch (NativeException e) {
+            throw new CrakException(where + e.getMessage(), e);
+        }
+        boolean keep = false;
+        try {
+            boolean reuse = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+            if (!s.tcp()) {
+                return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse);
+            }
+            boolean keepAlive = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+            boolean noDelay = InetSocketCalls.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
+            switch (s.state()) {
+                case ProcNetSocket.TCP_LISTEN -> {
+                    if (s.rxQueue() > 0) {
+                        throw new CrakException(where + "TCP listener " + s.local() + " has " + s.rxQueue()
+                                + " connection(s) not yet accepted, not supported");
+                    }
+                    return plain(TcpSocketState.Role.LISTENING, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                }
+                case ProcNetSocket.TCP_CLOSE -> {
+                    return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                }
+                case ProcNetSocket.TCP_ESTABLISHED -> {
+                    if (!peerInJob(ctx, net, s)) {
+                        if (!ctx.session.dropExternalTcp) {
+                            throw new CrakException(where + "TCP connection " + s.local() + " -> " + s.remote()
+                                    + " goes to a peer outside the job; dump with --tcp-close to drop it");
+                        }
+                        return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                    }
+                    TcpRepair.enter(dup);
+                    keep = true;
+                    int held = dup;
+                    ctx.session.beforeRelease.add(killed -> leaveRepair(held, killed));
+                    return TcpRepair.capture(dup, s, reuse, keepAlive, noDelay);
+                }
+                default -> throw new CrakException(where + "TCP socket " + s.local() + " -> " + s.remote()
+                        + " is in state " + s.stateName() + ", not supported");
+            }
+        } catch (NativeException e) {
+            throw new CrakException(where + "TCP/UDP socket " + s.local() + ": " + e.getMessage(), e);
+        } finally {
+            if (!keep) {
+                InetSocketCalls.close(dup);
+            }
+        }
+    }
+
+    /**
+     * A tree that goes on gets its connection back out of repair mode (no window probe: nothing
+     * changed); a killed tree's socket is left in it, so it closes silently.
+     */
+    private static void leaveRepair(int dup, boolean treeKilled) {
+        if (!treeKilled) {
+            try {
+                TcpRepair.leave(dup, false);
+            } catch (NativeException e) {
+                System.err.println("crak: taking a TCP socket out of repair mode failed: " + e.getMessage());
+            }
+        }
+        InetSocketCalls.close(dup);
+    }
+
+    private static TcpSocketState plain(TcpSocketState.Role role, InetEndpoint local, InetEndpoint remote,
+            boolean reuse, boolean keepAlive, boolean noDelay) {
+        return new TcpSocketState(role, local.ip(), local.port(), remote.ip(), remote.port(), reuse, keepAlive,
+                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0]);
+    }
+
+    /** Whether the other end of the connection is open in a process of the dumped tree. */
+    private static boolean peerInJob(DumpContext ctx, Path net, ProcNetSocket s) throws IOException {
+        Optional<ProcNetSocket> peer = ProcNetSocket.peerOf(net, s);
+        if (peer.isEmpty()) {
+            return false;
+        }
+        String target = "socket:[" + peer.get().inode() + "]";
+        for (int pid : ctx.session.treePids) {
+            try (Stream<Path> fds = Files.list(ctx.proc.path(pid, "fd"))) {
+                for (Path p : fds.toList()) {
+                    try {
+                        if (Files.readSymbolicLink(p).toString().equals(target)) {
+                            return true;
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public long open(RestoreContext ctx, FdImage f) throws CrakException, IOException {
+        String where = "pid " + ctx.pid() + " fd " + f.fd() + ": ";
+        int sock;
+        boolean handOnly = true;
+        try {
+            if (f.state() instanceof UdpSocketState u) {
+                sock = udp(u);
+            } else if (f.state() instanceof TcpSocketState t) {
+                switch (t.role()) {
+                    case ESTABLISHED -> {
+                        sock = TcpRepair.rebuild(t, SOCK_STREAM);
+                        handOnly = false;
+                        synchronized (awaitingRelease) {
+                            awaitingRelease.computeIfAbsent(ctx.session, k -> new ArrayList<>()).add(new Rebuilt(sock, t));
+                        }
+                    }
+                    case LISTENING -> sock = listener(t);
+                    case UNCONNECTED -> sock = unconnected(t);
+                    case RESET -> sock = reset(t);
+                    default -> throw new CrakException(where + "unknown TCP socket role " + t.role());
+                }
+            } else {
+                throw new CrakException(where + "image holds no TCP/UDP socket state for " + f.path());
+            }
+        } catch (NativeException e) {
+            throw new CrakException(where + "rebuilding " + f.path() + ": " + e.getMessage(), e);
+        }
+        try {
+            long fd = FilesRestorer.takeFrom(ctx.leader(), Tracer.getpid(), sock);
+            ctx.leader().check("fcntl(F_SETFL) of socket fd " + fd, Syscalls.FCNTL, fd, F_SETFL, f.flags());
+            return fd;
+        } finally {
+            if (handOnly) {
+                InetSocketCalls.close(sock);
+            }
+        }
+    }
+
+    private static int udp(UdpSocketState u) throws NativeException {
+        int sock = InetSocketCalls.socket(AF_INET, SOCK_DGRAM);
+        try {
+            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            if (!u.local().isAny()) {
+                InetSocketCalls.bind(sock, u.local().sockaddr(), u.local().toString());
+            }
+            if (u.remotePort() != 0) {
+                InetSocketCalls.connect(sock, u.remote().sockaddr(), u.remote().toString());
+            }
+            return sock;
+        } catch (NativeException e) {
+            InetSocketCalls.close(sock);
+            throw e;
+        }
+    }
+
+    /** Binds with SO_REUSEADDR (the port may still be held by connections rebuilt on it), then listens. */
+    private static int listener(TcpSocketState t) throws NativeException {
+        int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+        try {
+            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
+            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            TcpRepair.setCommonOptions(sock, t);
+            InetSocketCalls.listen(sock, RESTORED_LISTEN_BACKLOG);
+            return sock;
+        } catch (NativeException e) {
+            InetSocketCalls.close(sock);
+            throw e;
+        }
+    }
+
+    private static int unconnected(TcpSocketState t) throws NativeException {
+        int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+        try {
+            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            TcpRepair.setCommonOptions(sock, t);
+            if (!t.local().isAny()) {
+                InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
+            }
+            return sock;
+        } catch (NativeException e) {
+            InetSocketCalls.close(sock);
+            throw e;
+        }
+    }
+
+    /**
+     * A connection dropped at dump comes back as a socket that was reset by its peer: connected
+     * to a throw-away loopback listener whose accepted end closes with SO_LINGER 0 (an RST), so
+     * the application's next read or write fails with ECONNRESET.
+     */
+    private static int reset(TcpSocketState t) throws NativeException, IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+            try {
+                InetEndpoint there = new InetEndpoint("127.0.0.1", server.getLocalPort());
+                InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
+                try (Socket accepted = server.accept()) {
+                    accepted.setSoLinger(true, 0);
+                }
+                return sock;
+            } catch (NativeException | IOException e) {
+                InetSocketCalls.close(sock);
+                throw e;
+            }
+        }
+    }
+
+    /** Every end of every rebuilt connection exists now: let them talk. */
+    @Override
+    public void finish(RestoreSession session) throws CrakException {
+        List<Rebuilt> rebuilt;
+        synchronized (awaitingRelease) {
+            rebuilt = awaitingRelease.remove(session);
+        }
+        if (rebuilt == null) {
+            return;
+        }
+        try {
+            for (Rebuilt r : rebuilt) {
+                try {
+                    TcpRepair.release(r.sock(), r.state());
+                } catch (NativeException e) {
+                    throw new CrakException("TCP connection " + r.state().local() + " -> " + r.state().remote()
+                            + ": leaving repair mode: " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            rebuilt.forEach(r -> InetSocketCalls.close(r.sock()));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.crak.core.inet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One line of /proc/PID/net/{tcp,udp,tcp6,udp6} (net/ipv4/tcp_ipv4.c get_tcp4_sock): the
+ * socket's addresses, state and queue sizes, found by its inode.
+ *
+ * @param table which file it was found in ("tcp", "udp", "tcp6", "udp6")
+ * @param state the TCP state number (include/net/tcp_states.h); for UDP 1 means connected
+ * @param txQueue for TCP: bytes not yet acknowledged
+ * @param rxQueue for TCP: bytes not yet read, or on a listener the connections not yet accepted
+ */
+public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remote, int state, long inode,
+        long txQueue, long rxQueue) {
+    public static final List<String> TABLES = List.of("tcp", "udp", "tcp6", "udp6");
+    static final int TCP_ESTABLISHED = 1;
+    static final int TCP_CLOSE = 7;
+    static final int TCP_LISTEN = 10;
+    private static final String[] STATE_NAMES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+        "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
+
+    boolean ipv6() {
+        return table.endsWith("6");
+    }
+
+    boolean tcp() {
+        return table.startsWith("tcp");
+    }
+
+    String stateName() {
+        return state > 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : "state " + state;
+    }
+
+    /** Finds the socket with this inode in the tables of netDir (/proc/PID/net or /proc/self/net). */
+    public static Optional<ProcNetSocket> find(Path netDir, long inode) throws IOException {
+        for (String table : TABLES) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(netDir.resolve(table));
+            } catch (NoSuchFileException e) {
+                continue; // no IPv6 in this kernel
+            }
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).trim().split("\\s+");
+                if (f.length > 9 && Long.parseLong(f[9]) == inode) {
+                    return Optional.of(parse(table, f));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The socket of the other end of an IPv4 TCP connection, when it is in the same namespace. */
+    static Optional<ProcNetSocket> peerOf(Path netDir, ProcNetSocket s) throws IOException {
+        List<String> lines = Files.readAllLines(netDir.resolve(s.table));
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).trim().split("\\s+");
+            if (f.length <= 9) {
+                continue;
+            }
+            ProcNetSocket p = parse(s.table, f);
+            if (p.local.equals(s.remote) && p.remote.equals(s.local) && p.state != TCP_LISTEN) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ProcNetSocket parse(String table, String[] f) {
+        boolean v6 = table.endsWith("6");
+        InetEndpoint local = v6 ? new InetEndpoint("ipv6", 0) : InetEndpoint.fromProcHex(f[1]);
+        InetEndpoint remote = v6 ? new InetEndpoint("ipv6", 0) : InetEndpoint.fromProcHex(f[2]);
+        String[] q = f[4].split(":");
+        return new ProcNetSocket(table, local, remote, Integer.parseInt(f[3], 16), Long.parseLong(f[9]),
+                Long.parseLong(q[0], 16), Long.parseLong(q[1], 16));
+    }
+}

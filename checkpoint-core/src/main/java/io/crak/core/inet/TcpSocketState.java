@@ -1,0 +1,42 @@
+package io.crak.core.inet;
+
+import io.crak.core.files.FdState;
+
+/**
+ * A TCP socket of the job. For an established connection, what TCP repair mode reads out of the
+ * kernel (include/uapi/linux/tcp.h): the sequence numbers at the end of each queue, the queues'
+ * bytes, the options negotiated at the handshake, the timestamp clock and the window.
+ *
+ * @param role what the socket was doing
+ * @param sendSeq the sequence number after the last byte written (TCP_QUEUE_SEQ of the send queue)
+ * @param recvSeq the sequence number after the last byte received (TCP_QUEUE_SEQ of the receive queue)
+ * @param sendQueue bytes written and not yet acknowledged by the peer
+ * @param sendUnsentBytes how many of the last bytes of sendQueue were never transmitted (SIOCOUTQNSD)
+ * @param recvQueue bytes received and not yet read by the application
+ * @param mss the maximum segment size (TCP_MAXSEG)
+ * @param tcpiOptions TCPI_OPT_* bits of tcp_info: timestamps, SACK, window scaling
+ * @param timestamp the connection's timestamp clock (TCP_TIMESTAMP)
+ * @param window struct tcp_repair_window (TCP_REPAIR_WINDOW), five u32
+ */
+public record TcpSocketState(Role role, String localIp, int localPort, String remoteIp, int remotePort,
+        boolean reuseAddr, boolean keepAlive, boolean noDelay, long sendSeq, long recvSeq, byte[] sendQueue,
+        int sendUnsentBytes, byte[] recvQueue, int mss, int tcpiOptions, int sndWscale, int rcvWscale,
+        int timestamp, byte[] window) implements FdState {
+
+    public enum Role {
+        /** created, perhaps bound, never connected */
+        UNCONNECTED,
+        LISTENING,
+        ESTABLISHED,
+        /** a connection to a peer outside the job, dropped at dump (--tcp-close): comes back reset */
+        RESET
+    }
+
+    InetEndpoint local() {
+        return new InetEndpoint(localIp, localPort);
+    }
+
+    InetEndpoint remote() {
+        return new InetEndpoint(remoteIp, remotePort);
+    }
+}

@@ -1,0 +1,59 @@
+package io.crak.core.unlinked;
+
+import io.crak.core.CrakException;
+import io.crak.core.DumpContext;
+import io.crak.core.RestoreContext;
+import io.crak.core.files.FdImage;
+import io.crak.core.files.FdKind;
+import io.crak.core.files.FdState;
+import io.crak.core.proc.FdInfo;
+import io.crak.core.ptrace.Syscalls;
+import java.io.IOException;
+
+/**
+ * Descriptors of files without a name — deleted while open, and memfds. Their contents are
+ * written to the image by {@link FileContentsWriter}; at restore crak recreates each such file once
+ * ({@link RestoredFiles}) and every descriptor reopens it through crak's own /proc fd link, with
+ * its flags, and gets its offset back.
+ */
+public final class UnlinkedFiles implements FdKind {
+    static final String DELETED_SUFFIX = " (deleted)";
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_NOCTTY = 0400;
+    private static final int O_TRUNC = 01000;
+
+    @Override
+    public String name() {
+        return "unlinked";
+    }
+
+    @Override
+    public boolean handles(String link) {
+        return link.startsWith("/") && link.endsWith(DELETED_SUFFIX);
+    }
+
+    @Override
+    public FdState dump(DumpContext ctx, int fd, String link, FdInfo info) throws CrakException, IOException {
+        java.nio.file.Path p = ctx.proc.path(ctx.pid(), "fd/" + fd);
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw new CrakException("pid " + ctx.pid() + " fd " + fd + ": " + link
+                    + " is a deleted special file or directory, not supported");
+        }
+        return new UnlinkedFile(UnlinkedContent.entryName(p));
+    }
+
+    @Override
+    public long open(RestoreContext ctx, FdImage f) throws CrakException, IOException {
+        String held = ctx.session.unlinkedFiles.pathOf(((UnlinkedFile) f.state()).entry());
+        int flags = f.flags() & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+        ctx.resetData();
+        return ctx.leader().check("reopen of " + f.path() + " (held at " + held + ")", Syscalls.OPEN,
+                ctx.putString(held), flags, 0);
+    }
+
+    @Override
+    public boolean seekable() {
+        return true;
+    }
+}
