@@ -42,7 +42,8 @@ class DumpRestoreEndToEndTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SampleJob.class, names = {"MT_COMPUTE", "PROC_TREE", "MEMHOG", "SCRATCH_FILES"})
+    @EnumSource(value = SampleJob.class, names = {"MT_COMPUTE", "PROC_TREE", "MEMHOG", "SCRATCH_FILES", "STENCIL_PIPE",
+            "STENCIL_SOCKET"})
     void dumpKillRestoreRepeatedlyKeepsTheChecksum(SampleJob job) throws Exception {
         String expected = reference(job);
         Random rnd = new Random();
@@ -120,7 +121,9 @@ class DumpRestoreEndToEndTest {
             case MT_COMPUTE -> job.command(List.of("--steps", "8000"));
             case PROC_TREE -> job.command(List.of("--rounds", "600"));
             case MEMHOG -> job.command(List.of("--mib", "128", "--passes", "60", "--untouched-mib", "256"));
-            case SCRATCH_FILES -> job.command(List.of("--steps", "15000", "--tmp", SCRATCH_TMP.toString()));
+            case SCRATCH_FILES -> job.command(List.of("--steps", "9000", "--tmp", SCRATCH_TMP.toString()));
+            case STENCIL_PIPE -> job.command(List.of("--steps", "7000"));
+            case STENCIL_SOCKET -> job.command(List.of("--steps", "5000"));
             default -> job.quickCommand();
         };
     }

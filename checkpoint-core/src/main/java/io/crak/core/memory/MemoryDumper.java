@@ -6,6 +6,7 @@ import io.crak.core.Resource;
 import io.crak.core.image.ProcessImage;
 import io.crak.core.proc.MapsParser;
 import io.crak.core.proc.PagemapEntry;
+import io.crak.core.proc.SmapsFlagsParser;
 import io.crak.core.proc.ProcStat;
 import io.crak.core.proc.StatParser;
 import io.crak.core.proc.VmArea;
@@ -71,7 +72,27 @@ public final class MemoryDumper implements Resource.Dumper {
                 st.startStack(), st.argStart(), st.argEnd(), st.envStart(), st.envEnd());
         byte[] auxv = ctx.proc.readBytes(pid, "auxv");
         String exe = ctx.proc.readLink(pid, "exe");
-        image.memory = new MemoryImage(vmas, runs, mm, auxv, exe);
+        image.memory = new MemoryImage(vmas, runs, mm, auxv, exe, advice(ctx.proc.read(pid, "smaps"), vmas));
+    }
+
+    /** VmFlags codes (fs/proc/task_mmu.c) that stand for a madvise(2) advice, with that advice. */
+    private static final Map<String, Integer> ADVICE = Map.of("dc", 10, "dd", 16, "wf", 18, "hg", 14, "nh", 15,
+            "mg", 12, "sr", 2, "rr", 1);
+
+    private static Map<Long, List<Integer>> advice(String smaps, List<VmaImage> vmas) {
+        Map<Long, List<String>> flags = SmapsFlagsParser.parse(smaps);
+        Map<Long, List<Integer>> out = new java.util.LinkedHashMap<>();
+        for (VmaImage v : vmas) {
+            if (v.kind() != VmaImage.Kind.ANON && v.kind() != VmaImage.Kind.FILE && v.kind() != VmaImage.Kind.SHARED_ANON) {
+                continue;
+            }
+            List<Integer> a = flags.getOrDefault(v.start(), List.of()).stream().filter(ADVICE::containsKey)
+                    .map(ADVICE::get).toList();
+            if (!a.isEmpty()) {
+                out.put(v.start(), a);
+            }
+        }
+        return out;
     }
 
     private static VmaImage describe(int pid, VmArea v) throws CrakException, IOException {
@@ -88,12 +109,14 @@ public final class MemoryDumper implements Resource.Dumper {
             kind = VmaImage.Kind.SHARED_ANON;
         } else if (v.isAnonymous() || v.path().equals("[heap]") || v.path().equals("[stack]")) {
             kind = VmaImage.Kind.ANON;
+        } else if (v.path().startsWith("/SYSV")) {
+            kind = VmaImage.Kind.SYSV_SHM; // its contents are those of the segment (io.crak.core.sysvipc)
         } else if (v.isSpecial()) {
             throw new CrakException("pid " + pid + ": mapping " + v.range() + " " + v.path() + " is not supported");
         } else {
-            if ((v.path().startsWith("/dev/") && !v.path().startsWith("/dev/shm/")) || v.path().startsWith("/SYSV")) {
+            if (v.path().startsWith("/dev/") && !v.path().startsWith("/dev/shm/")) {
                 throw new CrakException("pid " + pid + ": mapping " + v.range() + " of " + v.path()
-                        + " (device or SysV shared memory) is not supported yet");
+                        + " (device) is not supported yet");
             }
             kind = VmaImage.Kind.FILE;
             if (v.deleted()) {

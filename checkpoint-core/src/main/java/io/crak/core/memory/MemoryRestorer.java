@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Replaces the restorer's own address space with the image's: unmaps everything but the restore
@@ -46,6 +47,9 @@ public final class MemoryRestorer implements Resource.Restorer {
     private static final int PRCTL_MM_MAP_BYTES = 104;
     private static final int COPY_CHUNK_BYTES = 4 << 20;
     private static final int MADV_POPULATE_WRITE = 23;
+    private static final int SHM_RDONLY = 010000;
+    private static final int SHM_EXEC = 0100000;
+    private static final int PROT_EXEC = 4;
 
     @Override
     public void restore(RestoreContext ctx, ProcessImage image) throws CrakException, IOException {
@@ -71,6 +75,9 @@ public final class MemoryRestorer implements Resource.Restorer {
                 case ANON -> r.check("mmap of " + v.describe(), Syscalls.MMAP, v.start(), v.size(), v.prot(),
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | (v.growsDown() ? MAP_GROWSDOWN : 0), -1, 0);
                 case FILE -> mapFile(ctx, r, v);
+                case SYSV_SHM -> r.check("shmat of SysV shm id " + v.inode() + " at " + v.describe(), Syscalls.SHMAT,
+                        v.inode(), v.start(), ((v.prot() & PROT_WRITE) == 0 ? SHM_RDONLY : 0)
+                                | ((v.prot() & PROT_EXEC) != 0 ? SHM_EXEC : 0));
                 case SHARED_ANON -> {
                     mapShared(ctx, r, v);
                     if ((v.prot() & PROT_WRITE) == 0) {
@@ -84,6 +91,12 @@ public final class MemoryRestorer implements Resource.Restorer {
         fillPages(ctx, r, mi);
         for (VmaImage v : makeReadOnly) {
             r.check("mprotect of " + v.describe(), Syscalls.MPROTECT, v.start(), v.size(), v.prot());
+        }
+        for (Map.Entry<Long, List<Integer>> a : mi.advice().entrySet()) {
+            VmaImage v = mi.vmas().stream().filter(x -> x.start() == a.getKey()).findFirst().orElseThrow();
+            for (int advice : a.getValue()) {
+                r.check("madvise(" + advice + ") of " + v.describe(), Syscalls.MADVISE, v.start(), v.size(), advice);
+            }
         }
         setMmFields(ctx, r, mi);
     }

@@ -26,7 +26,9 @@ public record VmaImage(long start, long end, int prot, boolean shared, boolean g
         /** [vvar], [vvar_vclock], [vdso]: moved from the restorer's own kernel mapping */
         VDSO,
         /** [vsyscall]: fixed by the kernel, nothing to do */
-        VSYSCALL
+        VSYSCALL,
+        /** a SysV shared memory segment (inode = shm id), attached again with shmat; contents in sysvIpc */
+        SYSV_SHM
     }
 
     public long size() {

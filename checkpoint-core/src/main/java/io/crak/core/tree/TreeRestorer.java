@@ -94,10 +94,12 @@ public final class TreeRestorer {
     private Map<Integer, Integer> holdOrphanedGroups(List<ProcessImage> images, List<Integer> pids)
             throws CrakException, IOException {
         Map<Integer, Integer> holders = new LinkedHashMap<>();
+        // the root's own group, when it is outside the tree, is inherited from whoever restores
+        int outerGroup = images.get(0).tree.pgid();
         for (ProcessImage img : images) {
             int pgid = img.tree.pgid();
-            if (pgid == img.pid || pgid == img.tree.sid() || pids.contains(pgid) || holders.containsKey(pgid)
-                    || !pids.contains(img.tree.ppid())) {
+            if (pgid <= 0 || pgid == img.pid || pgid == img.tree.sid() || pids.contains(pgid)
+                    || holders.containsKey(pgid) || pgid == outerGroup || !pids.contains(img.tree.ppid())) {
                 continue;
             }
             clone(img.tree.ppid(), pgid, 0, SIGCHLD, "holder of process group");
