@@ -26,6 +26,15 @@ final class CrakCli {
         return pb;
     }
 
+    /** A file's text, or "" when it does not exist (for assertion messages). */
+    static String read(Path p) {
+        try {
+            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readString(p) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Runs crak to completion and returns its exit code. */
     static int run(Path log, String... args) throws IOException, InterruptedException {
         return command(log, args).start().waitFor();

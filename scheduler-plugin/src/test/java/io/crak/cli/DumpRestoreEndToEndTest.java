@@ -67,7 +67,7 @@ class DumpRestoreEndToEndTest {
             }
             int rc = CrakCli.run(log, dumpArgs.toArray(String[]::new));
             Process previous = restore;
-            assertEquals(0, rc, () -> "dump failed: " + read(log) + (previous == null ? ""
+            assertEquals(0, rc, () -> "dump failed: " + CrakCli.read(log) + (previous == null ? ""
                     : " (restore before: " + (previous.isAlive() ? "running" : "exit " + previous.exitValue()) + ")")
                     + "\njob output:\n" + tail(out));
             if (i == 0) {
@@ -85,8 +85,8 @@ class DumpRestoreEndToEndTest {
         }
         assertTrue(dumps >= 2, "the job ended after " + dumps + " dump(s); make it longer");
         assertTrue(restore.waitFor(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS), "restored job did not finish");
-        assertEquals(0, restore.exitValue(), () -> "restored job failed: " + read(log) + read(out));
-        assertEquals(expected, Checksums.read(out), () -> read(log));
+        assertEquals(0, restore.exitValue(), () -> "restored job failed: " + CrakCli.read(log) + CrakCli.read(out));
+        assertEquals(expected, Checksums.read(out), () -> CrakCli.read(log));
     }
 
     @ParameterizedTest
@@ -99,12 +99,12 @@ class DumpRestoreEndToEndTest {
         Thread.sleep(500);
         Path images = dir.resolve("images");
         assertEquals(0, CrakCli.run(log, "dump", "--leave-running", "--pid", Long.toString(p.pid()), "--images",
-                images.toString()), () -> read(log));
+                images.toString()), () -> CrakCli.read(log));
         assertTrue(p.waitFor(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
         assertEquals(expected, Checksums.read(out));
-        assertEquals(0, CrakCli.run(log, "restore", "--images", images.toString()), () -> read(log));
-        assertEquals(expected, Checksums.read(out), () -> read(log));
+        assertEquals(0, CrakCli.run(log, "restore", "--images", images.toString()), () -> CrakCli.read(log));
+        assertEquals(expected, Checksums.read(out), () -> CrakCli.read(log));
     }
 
     private String reference(SampleJob job) throws Exception {
@@ -137,29 +137,23 @@ class DumpRestoreEndToEndTest {
 
     /** Waits until the restore reports the tree running (its next dump must not race the restore). */
     private static void awaitRestored(Path log, long before, Process restore) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (count(log, "crak: restored ") == before) {
             if (!restore.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("restore did not bring the tree back: " + read(log));
+                throw new AssertionError("restore did not bring the tree back ("
+                        + (restore.isAlive() ? "still running" : "exit " + restore.exitValue()) + "): " + CrakCli.read(log));
             }
             Thread.sleep(20);
         }
     }
 
     private static String tail(Path p) {
-        List<String> lines = read(p).lines().toList();
+        List<String> lines = CrakCli.read(p).lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
     private static long count(Path log, String prefix) {
-        return read(log).lines().filter(l -> l.startsWith(prefix)).count();
+        return CrakCli.read(log).lines().filter(l -> l.startsWith(prefix)).count();
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
 }

@@ -78,9 +78,9 @@ class DumpRestoreRefusalTest {
         Path images = dir.resolve("i");
         Path log = dir.resolve("log");
         assertEquals(0, CrakCli.run(log, "dump", "--leave-running", "--pid", Long.toString(job.pid()), "--images",
-                images.toString()), () -> read(log));
+                images.toString()), () -> CrakCli.read(log));
         assertEquals(1, CrakCli.run(log, "restore", "--images", images.toString()));
-        assertTrue(read(log).contains("crak: pid " + job.pid() + " is taken by a running process (mt-compute)"), read(log));
+        assertTrue(CrakCli.read(log).contains("crak: pid " + job.pid() + " is taken by a running process (mt-compute)"), CrakCli.read(log));
         assertTrue(job.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, job.exitValue(), "the running job must not be harmed");
         assertEquals(reference("--steps", "3000"), Checksums.read(out));
@@ -94,7 +94,7 @@ class DumpRestoreRefusalTest {
         Path images = dir.resolve("i");
         Path log = dir.resolve("log");
         assertEquals(0, CrakCli.run(log, "dump", "--pid", Long.toString(job.pid()), "--images", images.toString()),
-                () -> read(log));
+                () -> CrakCli.read(log));
         job.waitFor(10, TimeUnit.SECONDS);
         int pid = (int) job.pid();
 
@@ -113,7 +113,7 @@ class DumpRestoreRefusalTest {
         Files.writeString(log, "");
         assertEquals(1, CrakCli.run(log, "restore", "--images", images.toString()));
         assertOneLine(log, "crak: ");
-        assertTrue(read(log).contains("truncated"), read(log));
+        assertTrue(CrakCli.read(log).contains("truncated"), CrakCli.read(log));
         assertFalse(Files.exists(Path.of("/proc", Integer.toString(pid))), "a failed restore left pid " + pid + " behind");
 
         Path inventory = images.resolve("inventory.json");
@@ -128,6 +128,35 @@ class DumpRestoreRefusalTest {
     }
 
     @Test
+    void aChangedExecutableOrAMissingOpenFileIsRefusedBeforeAnythingIsCreated() throws Exception {
+        Path exe = dir.resolve("mt-compute");
+        Files.copy(SampleJob.MT_COMPUTE.binary(), exe);
+        exe.toFile().setExecutable(true);
+        Path out = dir.resolve("job.out");
+        job = new ProcessBuilder(exe.toString(), "--steps", "100000").redirectInput(new File("/dev/null"))
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(300);
+        int pid = (int) job.pid();
+        Path images = dir.resolve("i");
+        Path log = dir.resolve("log");
+        assertEquals(0, CrakCli.run(log, "dump", "--pid", Integer.toString(pid), "--images", images.toString()),
+                () -> CrakCli.read(log));
+        job.waitFor(10, TimeUnit.SECONDS);
+
+        Files.delete(out);
+        Files.writeString(log, "");
+        assertEquals(1, CrakCli.run(log, "restore", "--images", images.toString()));
+        assertOneLine(log, "crak: pid " + pid + " fd 1: " + out + " does not exist here");
+        Files.writeString(out, "");
+
+        Files.write(exe, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "");
+        assertEquals(1, CrakCli.run(log, "restore", "--images", images.toString()));
+        assertOneLine(log, "crak: pid " + pid + ": mapped file " + exe + " changed since the dump");
+        assertFalse(Files.exists(Path.of("/proc", Integer.toString(pid))), "a refused restore created pid " + pid);
+    }
+
+    @Test
     void dumpToStorageAndRestoreTheLatestGeneration() throws Exception {
         Path out = dir.resolve("job.out");
         job = start(out, "--steps", "6000");
@@ -136,15 +165,15 @@ class DumpRestoreRefusalTest {
         Path log = dir.resolve("log");
         String pid = Long.toString(job.pid());
         assertEquals(0, CrakCli.run(log, "dump", "--leave-running", "--pid", pid, "--storage", storage.toString(),
-                "--job", "mt", "--compress", "zstd"), () -> read(log));
+                "--job", "mt", "--compress", "zstd"), () -> CrakCli.read(log));
         Thread.sleep(300);
         assertEquals(0, CrakCli.run(log, "dump", "--pid", pid, "--storage", storage.toString(), "--job", "mt"),
-                () -> read(log));
+                () -> CrakCli.read(log));
         assertTrue(job.waitFor(10, TimeUnit.SECONDS));
-        assertTrue(read(log).contains("crak: wrote job mt generation 2"), read(log));
-        assertEquals(0, CrakCli.run(log, "restore", "--storage", storage.toString(), "--job", "mt"), () -> read(log));
-        assertTrue(read(log).contains("crak: restoring job mt generation 2"), read(log));
-        assertEquals(reference("--steps", "6000"), Checksums.read(out), () -> read(log));
+        assertTrue(CrakCli.read(log).contains("crak: wrote job mt generation 2"), CrakCli.read(log));
+        assertEquals(0, CrakCli.run(log, "restore", "--storage", storage.toString(), "--job", "mt"), () -> CrakCli.read(log));
+        assertTrue(CrakCli.read(log).contains("crak: restoring job mt generation 2"), CrakCli.read(log));
+        assertEquals(reference("--steps", "6000"), Checksums.read(out), () -> CrakCli.read(log));
     }
 
     private String reference(String... args) throws Exception {
@@ -163,16 +192,9 @@ class DumpRestoreRefusalTest {
 
     /** The command printed exactly one line, starting with the expected text. */
     private static void assertOneLine(Path log, String expectedStart) {
-        List<String> lines = read(log).lines().toList();
+        List<String> lines = CrakCli.read(log).lines().toList();
         assertEquals(1, lines.size(), () -> "expected one line, got: " + lines);
         assertTrue(lines.get(0).startsWith(expectedStart), () -> "got: " + lines.get(0));
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
 }

@@ -42,30 +42,23 @@ class EngineStateEndToEndTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(out).contains("ready")) {
-            assertTrue(System.nanoTime() < deadline && p.isAlive(), "the program did not get ready: " + Files.readString(out));
+        while (!CrakCli.read(out).contains("ready")) {
+            assertTrue(System.nanoTime() < deadline && p.isAlive(), "the program did not get ready: " + CrakCli.read(out));
             Thread.sleep(20);
         }
         Path images = dir.resolve("images");
         assertEquals(0, CrakCli.run(log, "dump", "--pid", Long.toString(p.pid()), "--images", images.toString()),
-                () -> read(log));
+                () -> CrakCli.read(log));
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the dumped program was not killed");
         Process restore = CrakCli.command(log, "restore", "--images", images.toString()).start();
-        while (!read(log).contains("crak: restored")) {
-            assertTrue(restore.isAlive(), () -> "restore failed: " + read(log));
+        while (!CrakCli.read(log).contains("crak: restored")) {
+            assertTrue(restore.isAlive(), () -> "restore failed: " + CrakCli.read(log));
             Thread.sleep(20);
         }
         new ProcessBuilder("kill", "-USR2", Long.toString(p.pid())).start().waitFor();
         assertTrue(restore.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, restore.exitValue(), () -> read(out) + read(log));
-        assertTrue(read(out).contains("\nok"), () -> read(out));
+        assertEquals(0, restore.exitValue(), () -> CrakCli.read(out) + CrakCli.read(log));
+        assertTrue(CrakCli.read(out).contains("\nok"), () -> CrakCli.read(out));
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
 }
