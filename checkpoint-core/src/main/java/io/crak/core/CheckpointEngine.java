@@ -53,8 +53,7 @@ public final class CheckpointEngine {
             try {
                 freezer.freeze(req.rootPid(), FREEZE_TIMEOUT);
                 frozenAt = System.nanoTime();
-                tree = new Seizer().seize(req.rootPid());
-                freezer.thaw();
+                tree = new Seizer().seize(req.rootPid(), freezer::thaw);
                 capture(tree, images, session);
                 writeImages(req.rootPid(), tree, images, sink, req.includePaths());
                 if (req.leaveRunning()) {

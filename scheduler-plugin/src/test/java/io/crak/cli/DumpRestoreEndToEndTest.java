@@ -107,6 +107,24 @@ class DumpRestoreEndToEndTest {
         assertEquals(expected, Checksums.read(out), () -> CrakCli.read(log));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = io.crak.core.freeze.FreezerKind.class, names = {"CGROUP_V2", "CGROUP_V1", "PTRACE"})
+    void everyFreezerBackendGivesARestorableDump(io.crak.core.freeze.FreezerKind freezer) throws Exception {
+        SampleJob job = SampleJob.PROC_TREE;
+        String expected = reference(job);
+        Path out = dir.resolve("job.out");
+        Path log = dir.resolve("crak.log");
+        Process p = start(job, out);
+        Thread.sleep(500);
+        Path images = dir.resolve("images");
+        assertEquals(0, CrakCli.run(log, "dump", "--freezer", freezer.name().toLowerCase(), "--pid",
+                Long.toString(p.pid()), "--images", images.toString()), () -> CrakCli.read(log));
+        assertTrue(CrakCli.read(log).contains("freezer " + freezer.name().toLowerCase()), () -> CrakCli.read(log));
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, CrakCli.run(log, "restore", "--images", images.toString()), () -> CrakCli.read(log));
+        assertEquals(expected, Checksums.read(out), () -> CrakCli.read(log));
+    }
+
     private String reference(SampleJob job) throws Exception {
         Path out = dir.resolve("reference.out");
         Process p = start(job, out);

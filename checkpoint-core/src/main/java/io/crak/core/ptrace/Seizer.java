@@ -39,20 +39,48 @@ public final class Seizer {
     private final ProcFiles proc = new ProcFiles();
     private final int self = Tracer.getpid();
 
-    /** Seizes the tree of rootPid; on failure every thread already seized is released again. */
+    /** What lets a frozen tree run again (into the ptrace stops its interrupts have queued). */
+    @FunctionalInterface
+    public interface Thaw {
+        void thaw() throws CrakException;
+    }
+
+    /** Seizes the tree of rootPid, no freezer before it (the ptrace freezer). */
     public SeizedTree seize(int rootPid) throws CrakException {
+        return seize(rootPid, () -> { });
+    }
+
+    /**
+     * Seizes the tree of rootPid, which a freezer may hold frozen: every thread is seized and
+     * interrupted while frozen, then {@code thaw} lets them run — straight into their ptrace stops
+     * — and only then are the stops awaited (a task frozen by the cgroup v1 freezer cannot reach a
+     * ptrace stop before it is thawed). On failure every thread already seized is released again.
+     */
+    public SeizedTree seize(int rootPid, Thaw thaw) throws CrakException {
         SeizedTree tree = new SeizedTree();
+        boolean[] thawed = {false};
+        Thaw once = () -> {
+            if (!thawed[0]) {
+                thawed[0] = true;
+                thaw.thaw();
+            }
+        };
         try {
-            seizeInto(rootPid, tree);
+            seizeInto(rootPid, tree, once);
             return tree;
         } catch (CrakException | RuntimeException e) {
+            try {
+                once.thaw(); // a thread still frozen could never reach the stop it must be released from
+            } catch (CrakException thawFailure) {
+                e.addSuppressed(thawFailure);
+            }
             releaseUnstopped(tree);
             tree.release(false);
             throw e;
         }
     }
 
-    private void seizeInto(int rootPid, SeizedTree tree) throws CrakException {
+    private void seizeInto(int rootPid, SeizedTree tree, Thaw thaw) throws CrakException {
         if (!Files.exists(Path.of("/proc", Integer.toString(rootPid)))) {
             throw new CrakException("pid " + rootPid + ": no such process");
         }
@@ -85,6 +113,9 @@ public final class Seizer {
                         added = true;
                     }
                 }
+            }
+            if (round == 0) {
+                thaw.thaw();
             }
             // Wait until every seized thread is in a stop; forks caught meanwhile show up in the next scan.
             for (SeizedProcess sp : tree.processes.values()) {

@@ -14,6 +14,7 @@ public final class Syscalls {
     public static final long RT_SIGPROCMASK = 14;
     public static final long MREMAP = 25;
     public static final long MADVISE = 28;
+    public static final long SHMAT = 30;
     public static final long DUP2 = 33;
     public static final long GETITIMER = 36;
     public static final long SETITIMER = 38;
