@@ -59,7 +59,8 @@ class DumpRestoreRefusalTest {
 
     @Test
     void unsupportedDescriptorRefusesAndTheJobRunsOn() throws Exception {
-        job = new ProcessBuilder("/bin/sh", "-c", "exec 3</dev/kmsg; exec sleep 60").start();
+        job = new ProcessBuilder("/bin/sh", "-c", "exec 3</dev/kmsg; exec sleep 60").redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Thread.sleep(300);
         Path log = dir.resolve("log");
         assertEquals(1, CrakCli.run(log, "dump", "--pid", Long.toString(job.pid()), "--images",
