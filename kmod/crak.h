@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "include/uapi/linux/crak.h"
 
@@ -27,9 +28,10 @@ struct crak_gen {
 /* One thread held by one generation. */
 struct crak_park {
 	struct callback_head work;  /* queued on the task with task_work_add(TWA_SIGNAL) */
+	struct delayed_work repark; /* queues work again once a trapped thread is in its ptrace stop */
 	struct hlist_node by_task;  /* in the global table, keyed by task pointer */
 	struct list_head in_session;
-	struct kref ref;            /* one for the session, one while the work is queued */
+	struct kref ref;            /* one for the session, one while the work is queued or reparking */
 	struct crak_gen *gen;
 	struct task_struct *task;   /* counted reference */
 	bool parked;                /* the task sleeps in crak_park_run() for this gen */

@@ -9,10 +9,18 @@
  * nor its parent can see the freeze: pending signals (a user's SIGSTOP or SIGCONT included) are
  * handled after the thread leaves the gate, exactly as if it had never stopped, SIGKILL wakes the
  * sleep, and the system freezer can still freeze a parked thread for suspend.
+ *
+ * Like the cgroup v2 freezer, a parked thread sleeps interruptibly with its signals left queued
+ * (TIF_SIGPENDING cleared while it sleeps, recomputed when it leaves), and a tracer's
+ * PTRACE_INTERRUPT takes it out of the gate into its ptrace stop. A work queued from inside
+ * task_work_run() would run again at once, so a worker queues the park again as soon as the
+ * thread has entered its ptrace stop: resumed by its tracer before the thaw, it goes back behind
+ * the gate.
  */
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -20,8 +28,11 @@
 
 #include "crak.h"
 
-/* Killable so SIGKILL works, freezable so suspend works, no-load so a frozen job adds no load. */
-#define CRAK_PARK_STATE (TASK_KILLABLE | TASK_FREEZABLE | TASK_NOLOAD)
+/* Interruptible so SIGKILL and PTRACE_INTERRUPT reach a parked thread, freezable for suspend. */
+#define CRAK_PARK_STATE (TASK_INTERRUPTIBLE | TASK_FREEZABLE)
+
+/* A trapped thread reaches its ptrace stop within microseconds: the first poll is immediate. */
+#define CRAK_REPARK_POLL_JIFFIES 1
 
 /* FREEZE waits here for threads to park. */
 DECLARE_WAIT_QUEUE_HEAD(crak_progress);
@@ -72,22 +83,63 @@ static void crak_progressed(void)
 	wake_up_all(&crak_progress);
 }
 
-/* Sleeps behind the gate until THAW, SIGKILL or exit. Kept out of line: see crak_park_run(). */
-static noinline void crak_park_wait(struct crak_park *p)
+enum crak_park_exit { CRAK_PARK_LEFT, CRAK_PARK_TRAPPED };
+
+/* Sleeps behind the gate until THAW, SIGKILL or a ptrace trap. Out of line: see crak_park_run(). */
+static noinline enum crak_park_exit crak_park_wait(struct crak_park *p)
 {
 	struct crak_gen *gen = p->gen;
+	enum crak_park_exit why = CRAK_PARK_LEFT;
 	DEFINE_WAIT(wait);
 
 	WRITE_ONCE(p->parked, true);
 	crak_progressed();
 	for (;;) {
 		prepare_to_wait(&gen->gate, &wait, CRAK_PARK_STATE);
-		if (READ_ONCE(gen->thawed) || fatal_signal_pending(current))
+		if (READ_ONCE(gen->thawed))
 			break;
+		/*
+		 * Under siglock, which senders hold while queueing SIGKILL or setting a ptrace trap:
+		 * whatever arrives after the unlock sets TIF_SIGPENDING again and wakes us.
+		 */
+		spin_lock_irq(&current->sighand->siglock);
+		if (__fatal_signal_pending(current)) {
+			spin_unlock_irq(&current->sighand->siglock);
+			break;
+		}
+		if (current->ptrace && (current->jobctl & JOBCTL_TRAP_MASK)) {
+			spin_unlock_irq(&current->sighand->siglock);
+			why = CRAK_PARK_TRAPPED;
+			break;
+		}
+		/* other signals stay queued until the thaw; TIF_SIGPENDING would forbid sleeping */
+		clear_thread_flag(TIF_SIGPENDING);
+		spin_unlock_irq(&current->sighand->siglock);
+		/* task_work_run() goes on with works queued meanwhile (another session's park) */
+		clear_notify_signal();
 		schedule();
 	}
 	finish_wait(&gen->gate, &wait);
+	spin_lock_irq(&current->sighand->siglock);
+	recalc_sigpending();
+	spin_unlock_irq(&current->sighand->siglock);
 	WRITE_ONCE(p->parked, false);
+	return why;
+}
+
+/* The park's last act, wherever it ends: the work's references go. */
+static void crak_park_done(struct crak_park *p)
+{
+	WRITE_ONCE(p->ran, true);
+	crak_progressed();
+	kref_put(&p->ref, crak_park_free);
+	/*
+	 * The work pinned the module (task_work cannot be cancelled from a module, so a thread
+	 * stopped through a whole freeze may run it long after THAW). Last statement, with no
+	 * on-stack state before it: compiled as a tail call, so no module instruction runs after the
+	 * reference is gone. Callers return right after calling us.
+	 */
+	module_put(THIS_MODULE);
 }
 
 /* Runs in the frozen thread itself, on its way back to user mode (or in do_exit). */
@@ -95,18 +147,33 @@ static void crak_park_run(struct callback_head *work)
 {
 	struct crak_park *p = container_of(work, struct crak_park, work);
 
-	if (!(current->flags & PF_EXITING) && !READ_ONCE(p->gen->thawed))
-		crak_park_wait(p);
-	WRITE_ONCE(p->ran, true);
-	crak_progressed();
-	kref_put(&p->ref, crak_park_free);
-	/*
-	 * The queued work pinned the module (task_work cannot be cancelled from a module, so a thread
-	 * stopped through a whole freeze may run this long after THAW). Last statement, with no
-	 * on-stack state before it: compiled as a tail call, so no module instruction runs after the
-	 * reference is gone.
-	 */
-	module_put(THIS_MODULE);
+	if (!(current->flags & PF_EXITING) && !READ_ONCE(p->gen->thawed) &&
+	    crak_park_wait(p) == CRAK_PARK_TRAPPED) {
+		/* into the ptrace stop; crak_park_repark() queues the work again. It keeps its refs. */
+		schedule_delayed_work(&p->repark, 0);
+		return;
+	}
+	crak_park_done(p);
+}
+
+/*
+ * Parks a trapped thread again once it has entered its ptrace stop: ptrace_stop() clears the
+ * pending trap, and from then on the thread is past task_work_run(). Should its tracer resume it
+ * before this worker runs, the queued work's TWA_SIGNAL kicks it back within microseconds.
+ */
+static void crak_park_repark(struct work_struct *w)
+{
+	struct crak_park *p = container_of(to_delayed_work(w), struct crak_park, repark);
+	struct task_struct *t = p->task;
+
+	if ((READ_ONCE(t->jobctl) & JOBCTL_TRAP_MASK) && !t->exit_state &&
+	    !(READ_ONCE(t->flags) & PF_EXITING)) {
+		schedule_delayed_work(&p->repark, CRAK_REPARK_POLL_JIFFIES);
+		return;
+	}
+	if (!task_work_add(t, &p->work, TWA_SIGNAL))
+		return;
+	crak_park_done(p); /* exited */
 }
 
 static struct crak_park *crak_find(struct task_struct *t, struct crak_gen *gen)
@@ -157,6 +224,7 @@ int crak_hold(struct crak_session *s, struct task_struct *t)
 	if (!p)
 		return -ENOMEM;
 	init_task_work(&p->work, crak_park_run);
+	INIT_DELAYED_WORK(&p->repark, crak_park_repark);
 	kref_init(&p->ref);
 	p->gen = s->gen;
 	p->task = t;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 
 #include "crak_test.h"
 
@@ -38,6 +39,7 @@ static pid_t leader;
 #define VFORK_CHILD_SPIN_NS 20000000ULL
 /* After one of two sessions thaws, its threads spend some kernel time moving to the other gate. */
 #define HANDOFF_SETTLE_MS 50
+#define RAPID_CYCLES 30
 
 static void on_job_signal(int sig)
 {
@@ -582,6 +584,87 @@ static void test_sigkill(int fd)
 	check_runs("functional.others_run_after_sigkill", ALL_SLOTS & ~(1U << BUSY2));
 }
 
+/* A tracer may take a frozen thread into its ptrace stop; resumed before the thaw, it parks again. */
+static void test_ptrace_while_frozen(int fd)
+{
+	struct crak_freeze f;
+	pid_t victim = sh->pid[BUSY1];
+	int status = 0;
+	bool stopped;
+
+	if (!freeze_group(fd, CRAK_SCOPE_PGRP, &f, "functional.freeze_for_ptrace"))
+		return;
+	if (ptrace(PTRACE_SEIZE, victim, 0, 0) || ptrace(PTRACE_INTERRUPT, victim, 0, 0)) {
+		result(false, "functional.ptrace_stop_while_frozen", "seize pid %d: %s", victim, strerror(errno));
+		thaw(fd, f.generation, "functional.thaw_after_ptrace");
+		return;
+	}
+	stopped = waitpid(victim, &status, __WALL) == victim && WIFSTOPPED(status) &&
+		  (status >> 16) == PTRACE_EVENT_STOP;
+	result(stopped, "functional.ptrace_stop_while_frozen", "waitpid status %#x", status);
+	if (stopped)
+		ptrace(PTRACE_CONT, victim, 0, 0);
+	sleep_ms(HANDOFF_SETTLE_MS);
+	check_frozen("functional.resumed_tracee_parks_again");
+	thaw(fd, f.generation, "functional.thaw_after_ptrace");
+	check_runs("functional.all_run_after_ptrace", ALL_SLOTS & ~(1U << BUSY2));
+	ptrace(PTRACE_INTERRUPT, victim, 0, 0);
+	waitpid(victim, &status, __WALL);
+	ptrace(PTRACE_DETACH, victim, 0, 0);
+}
+
+/* Many short freezes in a row, while forkers fork: every one succeeds and the job keeps running. */
+static void test_rapid_cycles(int fd)
+{
+	struct crak_freeze f;
+	struct crak_thaw t;
+	int i, failed = 0, err = 0;
+
+	for (i = 0; i < RAPID_CYCLES; i++) {
+		freeze_req(&f, CRAK_SCOPE_TREE, leader);
+		memset(&t, 0, sizeof(t));
+		if (ioctl(fd, CRAK_IOC_FREEZE, &f)) {
+			failed++;
+			err = errno;
+			continue;
+		}
+		t.generation = f.generation;
+		if (ioctl(fd, CRAK_IOC_THAW, &t)) {
+			failed++;
+			err = errno;
+		}
+	}
+	result(!failed, "functional.rapid_freeze_thaw_cycles", "%d of %d cycles failed, last %s",
+	       failed, RAPID_CYCLES, errname(err));
+	check_runs("functional.runs_after_rapid_cycles", ALL_SLOTS & ~(1U << BUSY2));
+}
+
+/* A process that joins the frozen process group from outside is reported as escaped. */
+static void test_status_reports_escapee(int fd)
+{
+	struct crak_freeze f;
+	struct crak_status st;
+	pid_t joiner;
+
+	if (!freeze_group(fd, CRAK_SCOPE_PGRP, &f, "functional.freeze_for_escapee"))
+		return;
+	joiner = fork();
+	if (joiner == 0) {
+		setpgid(0, leader);
+		for (;;)
+			pause();
+	}
+	sleep_ms(HANDOFF_SETTLE_MS);
+	memset(&st, 0, sizeof(st));
+	st.generation = f.generation;
+	if (expect_errno("functional.status_with_escapee", fd, CRAK_IOC_STATUS, &st, 0))
+		result(st.nr_running == 1, "functional.status_counts_escapee", "running %u (pgrp %d)",
+		       st.nr_running, proc_pgrp(joiner));
+	thaw(fd, f.generation, "functional.thaw_after_escapee");
+	kill(joiner, SIGKILL);
+	waitpid(joiner, NULL, 0);
+}
+
 static bool start_job(void)
 {
 	uint64_t deadline = now_ns() + 10000000000ULL;
@@ -638,6 +721,9 @@ int main(void)
 	test_overlap(true);
 	test_overlap(false);
 	test_sigkill(fd);
+	test_ptrace_while_frozen(fd);
+	test_rapid_cycles(fd);
+	test_status_reports_escapee(fd);
 	close(fd);
 	stop_job();
 	return finish();

@@ -17,7 +17,7 @@ set -eu
 DELAY=$1
 shift
 WORK=$(mktemp -d /tmp/crak-e2e.XXXXXX)
-JOB_TIMEOUT_S=120
+JOB_TIMEOUT_S=300
 
 checksum() { sed -n 's/^checksum \([0-9a-f]\{16\}\)$/\1/p' "$1" | tail -n 1; }
 

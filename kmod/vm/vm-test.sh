@@ -8,7 +8,10 @@
 #
 # Usage: vm-test.sh [--steps LIST] [--run CMD]... [--timeout SECONDS]
 #   --steps LIST   comma-separated guest steps, default selftest,functional,java
-#                  (also: bench — freeze/thaw figures of kmod vs cgroup v2/v1 vs ptrace)
+#                  (also: bench — freeze/thaw figures of kmod vs cgroup v2/v1 vs ptrace;
+#                  engine — vm/engine-e2e.sh: bin/crak dumps a sample job with the module as
+#                  freezer, kills and restores it, checksum compared; ~2.5 min under
+#                  TCG on an idle host, adds 420 s to the timeout)
 #   --run CMD      after the steps, run CMD with /bin/sh -c in the guest, chrooted into the host's
 #                  root (read-only; /tmp, /run, /dev, /proc, /sys and the cgroup v1 freezer and v2
 #                  mounts under /sys/fs/cgroup/{freezer,unified} are the guest's), cwd = this repo,
@@ -23,6 +26,7 @@ REPO_DIR=$(cd "$KMOD_DIR/.." && pwd)
 BUILD_DIR=$KMOD_DIR/build
 STEPS=selftest,functional,java
 TIMEOUT_S=170
+ENGINE_E2E_EXTRA_S=420 # the engine step's JVMs are slow under TCG
 HOOKS=()
 
 while [ $# -gt 0 ]; do
@@ -76,7 +80,31 @@ if [[ ",$STEPS," == *,java,* ]]; then
 	fi
 	JNA_JAR=$(ls "${HOME}"/.m2/repository/net/java/dev/jna/jna/*/jna-*.jar 2>/dev/null | grep -v sources | sort -V | tail -n 1)
 	[ -n "$JNA_JAR" ] || die "no JNA jar under ~/.m2: build checkpoint-core with Maven first"
-	JAVA_CP=$REPO_DIR/checkpoint-core/target/classes:$REPO_DIR/checkpoint-core/target/test-classes:$JNA_JAR
+	# A snapshot, so that a rebuild of the tree while the guest runs cannot pull classes away;
+	# taken again if it caught such a rebuild half way.
+	for attempt in 1 2 3 4 5 6; do
+		rm -rf "$BUILD_DIR/java"
+		mkdir -p "$BUILD_DIR/java"
+		cp -r "$REPO_DIR/checkpoint-core/target/classes" "$BUILD_DIR/java/classes" 2>/dev/null || true
+		cp -r "$REPO_DIR/checkpoint-core/target/test-classes" "$BUILD_DIR/java/test-classes" 2>/dev/null || true
+		[ -f "$BUILD_DIR/java/classes/io/crak/core/freeze/KmodFreezer.class" ] &&
+			[ -f "$BUILD_DIR/java/classes/io/crak/core/jna/CrakKmod.class" ] &&
+			[ -f "$BUILD_DIR/java/test-classes/io/crak/core/freeze/KmodFreezerGuestTest.class" ] && break
+		[ "$attempt" = 6 ] && die "checkpoint-core classes incomplete under $REPO_DIR/checkpoint-core/target"
+		sleep 10
+	done
+	JAVA_CP=$BUILD_DIR/java/classes:$BUILD_DIR/java/test-classes:$JNA_JAR
+fi
+
+# The engine end to end: the sample's checksum is deterministic, so the reference run is done
+# here, ~10x faster than under TCG; the guest dumps, kills and restores it with bin/crak.
+if [[ ",$STEPS," == *,engine,* ]]; then
+	E2E_JOB=(sample-jobs/target/bin/mt-compute --threads 2 --steps 400000 --cells 256)
+	[ -x "$REPO_DIR/${E2E_JOB[0]}" ] && [ -f "$REPO_DIR/scheduler-plugin/target/crak.jar" ] ||
+		die "engine step: build the tree first (mvn -DskipTests package builds bin/crak and the samples)"
+	REFERENCE=$(cd "$REPO_DIR" && "${E2E_JOB[@]}" | sed -n 's/^checksum //p')
+	HOOKS+=("REFERENCE=$REFERENCE kmod/vm/engine-e2e.sh 3 ${E2E_JOB[*]}")
+	TIMEOUT_S=$((TIMEOUT_S + ENGINE_E2E_EXTRA_S))
 fi
 
 # Modules the guest loads before crak.ko: virtio-pci and 9p, with their dependencies in order.

@@ -20,6 +20,7 @@ public final class FdKinds {
             new io.crak.core.signalfd.SignalFds(),
             new io.crak.core.inotify.Inotifies(),
             new io.crak.core.epoll.Epolls(), // its finish() registers fds of any kind: keep kinds that replace fds in finish() before it
+            new io.crak.core.pty.Ptys(), // before RegularFiles, which claims /dev/pts/N as a device
             new RegularFiles(),
             new io.crak.core.inet.InetSockets());
 

@@ -20,7 +20,9 @@ import java.util.List;
  * <p>Why this order, on restore (the tree — processes and threads with their ids — exists
  * already, created by {@link io.crak.core.tree.TreeRestorer}):
  * <ol>
- * <li>memory first: it replaces the restorer's whole address space, and everything after it
+ * <li>SysV IPC objects, before all: they are recreated once (with the root) with their ids, so
+ *     that the memory of every process can attach its /SYSV segments;
+ * <li>memory next: it replaces the restorer's whole address space, and everything after it
  *     refers to addresses of the image (handlers, tid address, rseq, robust lists);
  * <li>files next: shared descriptions are fetched from processes restored earlier;
  * <li>task attributes (cwd, umask, personality, limits) before signals;
@@ -34,6 +36,7 @@ import java.util.List;
  */
 public final class Resources {
     public static final List<Resource> ORDER = List.of(
+            new Resource("sysvipc", new io.crak.core.sysvipc.SysvIpcDumper(), new io.crak.core.sysvipc.SysvIpcRestorer()),
             new Resource("memory", new MemoryDumper(), new MemoryRestorer()),
             new Resource("files", new FilesDumper(), new FilesRestorer()),
             new Resource("task", new TaskDumper(), new TaskRestorer()),

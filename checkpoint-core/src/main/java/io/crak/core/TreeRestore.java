@@ -172,7 +172,8 @@ final class TreeRestore {
                 }
             }
             for (FdImage f : img.fds) {
-                if (f.sharedWithPid() == 0 && f.path().startsWith("/") && !Files.exists(Path.of(f.path()))
+                if (f.sharedWithPid() == 0 && f.path().startsWith("/") && !f.path().startsWith("/dev/pts/")
+                        && !Files.exists(Path.of(f.path()))
                         && !(f.state() instanceof io.crak.core.unlinked.UnlinkedFile)) {
                     throw new CrakException("pid " + img.pid + " fd " + f.fd() + ": " + f.path() + " does not exist here");
                 }

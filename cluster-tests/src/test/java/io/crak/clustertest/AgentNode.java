@@ -24,7 +24,10 @@ final class AgentNode {
     final Path socket;
     final Path config;
     final Path log;
+    /** How long the harness waits for an agent's answer (a frozen agent never answers). */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
     private Process process;
+    private volatile boolean frozen;
 
     AgentNode(String name, Path dir, Map<String, String> settings) throws IOException {
         this.name = name;
@@ -37,11 +40,16 @@ final class AgentNode {
     }
 
     AgentClient client() {
-        return new AgentClient(socket);
+        return new AgentClient(socket, ANSWER_TIMEOUT);
     }
 
     boolean running() {
         return process != null && process.isAlive();
+    }
+
+    /** Running and not frozen: it answers. */
+    boolean answering() {
+        return running() && !frozen;
     }
 
     long pid() {
@@ -92,16 +100,23 @@ final class AgentNode {
         return pids;
     }
 
-    /** Freezes the whole node (agent and jobs) as a hung or partitioned node would be. */
-    List<Long> freeze() {
+    /**
+     * Freezes the whole node (agent and jobs) as a hung or partitioned node would be. Returns the
+     * handles of its job processes (a handle tells its process from a later one given the same pid).
+     */
+    List<ProcessHandle> freeze() {
         List<Long> pids = processes();
+        List<ProcessHandle> jobs = new ArrayList<>();
+        pids.subList(1, pids.size()).forEach(p -> ProcessHandle.of(p).ifPresent(jobs::add));
+        frozen = true;
         Signals.send("STOP", pids);
-        return pids;
+        return jobs;
     }
 
     /** Lets only the agent run again; its job processes stay stopped until it deals with them. */
     void thawAgent() {
         Signals.send("CONT", List.of(process.pid()));
+        frozen = false;
     }
 
     /** A clean leave (SIGTERM); SIGKILL if it does not go within the timeout. */

@@ -64,7 +64,7 @@ final class ClusterHarness implements AutoCloseable {
 
     /** Any running agent, to talk to (every agent answers for the whole cluster). */
     AgentNode anyUp() {
-        return nodes.values().stream().filter(AgentNode::running).findFirst()
+        return nodes.values().stream().filter(AgentNode::answering).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no agent runs"));
     }
 

@@ -226,7 +226,7 @@ final class AgentRequests implements AgentServer.Handler {
 
     private ObjectNode request(ObjectNode req, UserAccount caller, JobRequest r, String toNode) throws Refused, SQLException {
         JobRecord j = owned(req, caller);
-        if (j.state() != JobState.RUNNING) {
+        if (j.state() != JobState.RUNNING && j.state() != JobState.CHECKPOINTING) {
             throw new Refused(AgentProtocol.EXIT_FAILED, "job " + j.id() + " is " + j.state() + ", not RUNNING");
         }
         if (toNode != null && j.node().map(toNode::equals).orElse(false)) {

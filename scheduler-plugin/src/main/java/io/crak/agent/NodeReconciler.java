@@ -268,10 +268,10 @@ final class NodeReconciler {
 
     /** The job's root process ended by itself (or was killed by something else than this agent). */
     private void ended(LocalJob l, JobExit exit, Throwable err) {
-        local.remove(l.id, l);
         unschedule(l.id);
         removeCgroup(l);
         if (l.stopping) {
+            local.remove(l.id, l);
             return;
         }
         try {
@@ -298,6 +298,9 @@ final class NodeReconciler {
             placement.placeWaiting();
         } catch (SQLException | RuntimeException e) {
             LOG.warn("job {}: recording its end ({}) failed: {}", l.id, exit, e.toString());
+        } finally {
+            // only now: until the end is recorded, the reconciler must still see the job as ours
+            local.remove(l.id, l);
         }
     }
 

@@ -32,13 +32,19 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /**
+     * H2 writes committed transactions to its file up to 500 ms later by default; an agent killed
+     * in between would forget jobs it had acknowledged. Added unless the URL sets WRITE_DELAY.
+     */
+    static final String H2_DURABLE = ";WRITE_DELAY=0";
+
     private final HikariDataSource pool;
     private final Kind kind;
 
     public Database(String url, String user, String password, int poolSize) {
         this.kind = Kind.of(url);
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(url);
+        hc.setJdbcUrl(kind == Kind.H2 && !url.toUpperCase().contains("WRITE_DELAY") ? url + H2_DURABLE : url);
         hc.setUsername(user);
         hc.setPassword(password);
         hc.setMaximumPoolSize(poolSize);

@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
 public final class JobLauncher {
     /** Exported to every job, so it (and its tests) can tell it runs under Crak. */
     public static final String JOB_ENV = "CRAK_JOB";
-    /** How long crak-init may take to exec and join the job's cgroup. */
+    /** How long crak-init may take to fork the init and detach, and the init to show in the cgroup. */
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path crakInit;
+
     public JobLauncher(Path crakInit) {
         this.crakInit = crakInit;
     }

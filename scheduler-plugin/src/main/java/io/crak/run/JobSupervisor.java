@@ -86,10 +86,6 @@ public final class JobSupervisor {
         }
     }
 
-    public String jobName() {
-        return record.name();
-    }
-
     private void start() throws IOException {
         directory = JobDirectory.createNew(config.storageRoot(), config.jobName(), config.command());
         supervisionLock = directory.lockForSupervision();

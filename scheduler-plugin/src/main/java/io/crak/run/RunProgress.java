@@ -1,6 +1,5 @@
 package io.crak.run;
 
-import io.crak.job.DurationText;
 import io.crak.job.JobExit;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -67,9 +66,5 @@ final class RunProgress {
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    static String interval(Duration d) {
-        return DurationText.format(d);
     }
 }

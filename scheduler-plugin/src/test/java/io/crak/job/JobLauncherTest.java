@@ -101,6 +101,15 @@ class JobLauncherTest {
     }
 
     @Test
+    void runsAsTheJobsUser() throws Exception {
+        JobSpec asNobody = new JobSpec("test-job", List.of("sh", "-c", "echo $(id -u) $(id -g) $(id -G)"), dir,
+                NamespaceMode.HOST, JobOutput.files(dir), cgroupName, Optional.of(new JobUser(65534, 65534)));
+        RunningJob job = launcher.launch(asNobody);
+        assertEquals(JobExit.exited(0), exitOf(job));
+        assertEquals("65534 65534 65534\n", Files.readString(dir.resolve(JobOutput.STDOUT_FILE)));
+    }
+
+    @Test
     void pidNamespaceMode() throws Exception {
         RunningJob job = launcher.launch(spec(NamespaceMode.PID_NAMESPACE, "sh", "-c", "echo $$; exit 4"));
         assertEquals(JobExit.exited(4), exitOf(job));

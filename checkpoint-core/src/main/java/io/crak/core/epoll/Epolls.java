@@ -10,6 +10,7 @@ import io.crak.core.files.FdState;
 import io.crak.core.proc.EpollTarget;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.proc.FdInfoParser;
+import io.crak.core.proc.ProcessGoneException;
 import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
@@ -18,9 +19,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * epoll sets: created empty at the epoll's turn, filled in {@link #finish} once every descriptor
@@ -34,8 +35,11 @@ public final class Epolls implements FdKind {
     /** struct epoll_event is packed on x86-64: __u32 events, __u64 data. */
     private static final int EPOLL_EVENT_BYTES = 12;
 
-    /** Sets created by restores in progress, filled and forgotten at their finish. */
-    private final Map<RestoreSession, List<Pending>> pending = new IdentityHashMap<>();
+    /**
+     * Sets created by restores in progress, filled and forgotten at their finish; weak, so a
+     * restore that failed before its finish leaves nothing behind (sessions compare by identity).
+     */
+    private final Map<RestoreSession, List<Pending>> pending = new WeakHashMap<>();
 
     private record Pending(int pid, int fd, EpollState state) {
     }
@@ -57,8 +61,8 @@ public final class Epolls implements FdKind {
             long ino;
             try {
                 ino = FdInfoParser.parse(ctx.proc.read(ctx.pid(), "fdinfo/" + t.tfd())).ino();
-            } catch (NoSuchFileException e) {
-                ino = -1;
+            } catch (NoSuchFileException | ProcessGoneException e) {
+                ino = -1; // that fd number is closed (ProcFiles reports any ENOENT as a gone process)
             }
             if (ino != t.ino()) {
                 throw new CrakException("pid " + ctx.pid() + " fd " + fd + ": epoll target fd " + t.tfd()

@@ -20,6 +20,8 @@ public final class ProcessImage {
     public SignalImage signals;
     public TaskImage task;
     public CredsImage creds;
+    /** The job's SysV IPC objects, held by the root's image only (null elsewhere or when none). */
+    public io.crak.core.sysvipc.SysvIpcImage sysvIpc;
 
     public ProcessImage() {
     }

@@ -55,6 +55,8 @@ public final class TreeRestorer {
             dropInheritedRseq(img.pid);
             if (img.tree.sid() == img.pid) {
                 remote(img.pid).check("setsid", Syscalls.SETSID);
+                // before its children exist: they inherit the controlling terminal only by fork
+                io.crak.core.pty.Ptys.takeControllingTerminal(session, images, img.pid);
             }
         }
         for (ProcessImage img : images) {

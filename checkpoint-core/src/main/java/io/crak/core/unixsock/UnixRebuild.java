@@ -32,8 +32,9 @@ import java.util.WeakHashMap;
  * from crak by sending through the other end, which is still open as a helper. Listeners and
  * bound sockets are created in their process and bound to their path (a stale socket file of the
  * dumped tree is removed first); datagrams queued to a bound socket are sent to it again from an
- * unbound socket of crak's. Once every process has its descriptors ({@link #finish}), datagram
- * sockets connect to their named peers, shutdowns are applied and helpers closed.
+ * unbound socket of crak's, or, when their sender was bound, from the restored sender once every
+ * process has its descriptors ({@link #finish}); then datagram sockets connect to their named
+ * peers, shutdowns are applied and helpers closed.
  */
 final class UnixRebuild {
     private static final int AF_UNIX = 1;
@@ -47,9 +48,6 @@ final class UnixRebuild {
     private static final int SEND_SHUTDOWN = 2;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
-    /** Room per queued message beyond its bytes, for the kernel's per-message overhead in the send buffer. */
-    private static final int MESSAGE_OVERHEAD_BYTES = 2048;
-    private static final int SEND_BUFFER_SLACK_BYTES = 64 * 1024;
     private static final Map<RestoreSession, UnixRebuild> ACTIVE = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** A socketpair made in process {@code pid}, its ends held there, by the dumped inode each stands for. */
@@ -88,7 +86,9 @@ final class UnixRebuild {
                 }
                 case CONNECTED_TO_NAMED, UNCONNECTED -> {
                     long sock = newSocket(ctx, s);
-                    refillBound(s);
+                    if (!QueueRefill.hasNamedSender(s)) {
+                        QueueRefill.refillBound(s);
+                    } // else in finish(), once every sender is bound again
                     yield sock;
                 }
             };
@@ -113,8 +113,8 @@ final class UnixRebuild {
         int ownDup = UnixSocketCalls.duplicate(p.pid, (int) mine);
         int peerDup = UnixSocketCalls.duplicate(p.pid, (int) theirs);
         try {
-            setBuffers(ownDup, s);
-            refill(peerDup, s, new byte[0]);
+            QueueRefill.setBuffers(ownDup, s);
+            QueueRefill.refill(peerDup, s, new byte[0]);
         } finally {
             UnixSocketCalls.close(ownDup);
             UnixSocketCalls.close(peerDup);
@@ -156,53 +156,22 @@ final class UnixRebuild {
         }
         int dup = UnixSocketCalls.duplicate(ctx.pid(), (int) sock);
         try {
-            setBuffers(dup, s);
+            QueueRefill.setBuffers(dup, s);
         } finally {
             UnixSocketCalls.close(dup);
         }
         return sock;
     }
 
-    /** Datagrams queued to a bound socket came from unbound senders (others are refused at dump). */
-    private static void refillBound(UnixSocketState s) throws NativeException {
-        if (s.queue().isEmpty()) {
-            return;
-        }
-        int sender = UnixSocketCalls.socket(s.type());
-        try {
-            refill(sender, s, s.name());
-        } finally {
-            UnixSocketCalls.close(sender);
-        }
-    }
 
-    /** Sends the queue of {@code s} through {@code sender}, with a send buffer large enough for all of it. */
-    private static void refill(int sender, UnixSocketState s, byte[] to) throws NativeException {
-        long needed = SEND_BUFFER_SLACK_BYTES;
-        for (byte[] m : s.queue()) {
-            needed += m.length + MESSAGE_OVERHEAD_BYTES;
+    /** A duplicate, in crak, of the restored socket bound to name (the sender of queued datagrams). */
+    private int duplicateBoundTo(byte[] name) throws NativeException {
+        for (Placed q : placed) {
+            if (q.state().role() != Role.LISTENING && java.util.Arrays.equals(q.state().name(), name)) {
+                return UnixSocketCalls.duplicate(q.pid(), q.fd());
+            }
         }
-        int before = UnixSocketCalls.getInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
-        boolean grow = needed > before && !s.queue().isEmpty();
-        if (grow) {
-            UnixSocketCalls.setInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, (int) needed,
-                    "SO_SNDBUFFORCE");
-        }
-        for (byte[] m : s.queue()) {
-            UnixSocketCalls.send(sender, m, to);
-        }
-        if (grow) {
-            UnixSocketCalls.setInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, before / 2,
-                    "SO_SNDBUFFORCE");
-        }
-    }
-
-    /** getsockopt reports twice the size set: set half of what was read. */
-    private static void setBuffers(int fd, UnixSocketState s) throws NativeException {
-        UnixSocketCalls.setInt(fd, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, s.sendBufferBytes() / 2,
-                "SO_SNDBUFFORCE");
-        UnixSocketCalls.setInt(fd, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_RCVBUFFORCE,
-                s.receiveBufferBytes() / 2, "SO_RCVBUFFORCE");
+        throw new NativeException("no restored socket is bound to " + UnixSocketCapture.show(name), io.crak.core.jna.Errno.ENOENT);
     }
 
     /** The dumped tree's socket file is still there (its socket is gone): bind needs the path free. */
@@ -233,6 +202,16 @@ final class UnixRebuild {
         UnixRebuild u = ACTIVE.remove(session);
         if (u == null) {
             return;
+        }
+        for (Placed p : u.placed) {
+            if (p.state().role() != Role.PAIRED && QueueRefill.hasNamedSender(p.state())) {
+                try {
+                    QueueRefill.refillFromSenders(p.state(), u::duplicateBoundTo);
+                } catch (NativeException e) {
+                    throw new CrakException("pid " + p.pid() + " fd " + p.fd() + ": refilling unix socket "
+                            + UnixSocketCapture.show(p.state().name()) + ": " + e.getMessage(), e);
+                }
+            }
         }
         Map<Long, Integer> shutdownOf = new HashMap<>();
         u.placed.forEach(p -> shutdownOf.put(p.state().inode(), p.state().shutdown()));

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * Captures a unix socket at dump: what sock_diag says of it and its peer, and its receive queue
  * read without consuming it from crak's pidfd_getfd duplicate. Refuses, with pid, fd and reason,
  * what a restore could not rebuild faithfully: a peer outside the tree, connections waiting in a
- * listener's backlog, descriptors in flight, datagrams queued from named senders.
+ * listener's backlog, descriptors in flight, datagrams queued from a bound sender outside the tree.
  */
 final class UnixSocketCapture {
     static final int TCP_ESTABLISHED = 1;
@@ -62,7 +62,7 @@ final class UnixSocketCapture {
                             + d.pendingConnections().size() + " connection(s) not yet accepted, not supported");
                 }
                 return new UnixSocketState(inode, d.type(), Role.LISTENING, d.name(), 0, new byte[0], (int) d.backlog(),
-                        java.util.List.of(), d.shutdown(), sndbuf, rcvbuf);
+                        java.util.List.of(), java.util.List.of(), d.shutdown(), sndbuf, rcvbuf);
             }
             UnixSocketCalls.Queue q = UnixSocketCalls.peekQueue(dup, d.type());
             if (q.descriptorsInFlight()) {
@@ -95,9 +95,9 @@ final class UnixSocketCapture {
             }
             if (role != Role.PAIRED) {
                 for (byte[] sender : q.senders()) {
-                    if (sender.length > 0) {
-                        throw new CrakException(where + " has a datagram queued from the named socket " + show(sender)
-                                + ", not supported");
+                    if (sender.length > 0 && !namedInTree(census, sender)) {
+                        throw new CrakException(where + " has a datagram queued from " + show(sender)
+                                + ", a socket no process of the tree holds, not supported");
                     }
                 }
                 if (!q.messages().isEmpty() && d.name().length == 0) {
@@ -105,12 +105,18 @@ final class UnixSocketCapture {
                 }
             }
             return new UnixSocketState(inode, d.type(), role, d.name(), role == Role.PAIRED ? d.peer() : 0, peerName, 0,
-                    q.messages(), d.shutdown(), sndbuf, rcvbuf);
+                    q.messages(), role == Role.PAIRED ? java.util.List.of() : q.senders(), d.shutdown(), sndbuf, rcvbuf);
         } catch (NativeException e) {
             throw new CrakException(where + ": " + e.getMessage(), e);
         } finally {
             UnixSocketCalls.close(dup);
         }
+    }
+
+    /** Whether a socket bound to this name is held by a process of the tree (it sends again at restore). */
+    private static boolean namedInTree(Census census, byte[] name) {
+        return census.sockets().values().stream()
+                .anyMatch(d -> java.util.Arrays.equals(d.name(), name) && census.holders().containsKey(d.inode()));
     }
 
     private static boolean relative(byte[] name) {

@@ -14,12 +14,14 @@ import java.util.List;
  * @param peerName the bound name of the peer a {@link Role#CONNECTED_TO_NAMED} socket sends to
  * @param backlog a listener's backlog
  * @param queue its receive queue: the messages (one chunk of bytes for a stream), oldest first
+ * @param senders for a socket not {@link Role#PAIRED}: the bound name of each queued datagram's
+ *     sender, empty for an unbound sender (one entry per {@code queue} entry); empty otherwise
  * @param shutdown its shutdown mask (1 receive, 2 send)
  * @param sendBufferBytes SO_SNDBUF as getsockopt reports it (twice what was set)
  * @param receiveBufferBytes SO_RCVBUF as getsockopt reports it
  */
 public record UnixSocketState(long inode, int type, Role role, byte[] name, long peer, byte[] peerName, int backlog,
-        List<byte[]> queue, int shutdown, int sendBufferBytes, int receiveBufferBytes) implements FdState {
+        List<byte[]> queue, List<byte[]> senders, int shutdown, int sendBufferBytes, int receiveBufferBytes) implements FdState {
 
     public enum Role {
         /** Listening on its name for connections. */

@@ -1,5 +1,9 @@
 package io.crak.core.unlinked;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The contents of one nameless file, stored in image entry {@code entry}.
  *
@@ -18,9 +22,10 @@ public record UnlinkedContent(String entry, String path, boolean memfd, int mode
     }
 
     /** The entry of the file that an open descriptor or mapping at {@code procPath} shows. */
-    static String entryName(java.nio.file.Path procPath) throws java.io.IOException {
-        long dev = (Long) java.nio.file.Files.getAttribute(procPath, "unix:dev");
-        long ino = (Long) java.nio.file.Files.getAttribute(procPath, "unix:ino");
+    static String entryName(Path procPath) throws IOException {
+        long dev = (Long) Files.getAttribute(procPath, "unix:dev");
+        long ino = (Long) Files.getAttribute(procPath, "unix:ino");
+        // glibc's major()/minor() of a dev_t
         return entryName(((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL), (dev & 0xff) | ((dev >>> 12) & ~0xffL), ino);
     }
 }

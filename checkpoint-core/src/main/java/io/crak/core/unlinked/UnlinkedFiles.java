@@ -9,6 +9,8 @@ import io.crak.core.files.FdState;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Descriptors of files without a name — deleted while open, and memfds. Their contents are
@@ -35,8 +37,8 @@ public final class UnlinkedFiles implements FdKind {
 
     @Override
     public FdState dump(DumpContext ctx, int fd, String link, FdInfo info) throws CrakException, IOException {
-        java.nio.file.Path p = ctx.proc.path(ctx.pid(), "fd/" + fd);
-        if (!java.nio.file.Files.isRegularFile(p)) {
+        Path p = ctx.proc.path(ctx.pid(), "fd/" + fd);
+        if (!Files.isRegularFile(p)) {
             throw new CrakException("pid " + ctx.pid() + " fd " + fd + ": " + link
                     + " is a deleted special file or directory, not supported");
         }

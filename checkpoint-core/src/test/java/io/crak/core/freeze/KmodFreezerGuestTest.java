@@ -44,14 +44,19 @@ class KmodFreezerGuestTest {
         run((name, ok, why) -> assertTrue(ok, name + ": " + why));
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         int[] failures = {0};
-        run((name, ok, why) -> {
+        Reporter print = (name, ok, why) -> {
             System.out.println("CRAK-RESULT " + (ok ? "PASS " : "FAIL ") + name + (ok ? "" : ": " + why));
             if (!ok) {
                 failures[0]++;
             }
-        });
+        };
+        try {
+            run(print);
+        } catch (Exception | Error e) {
+            print.check("java.kmod_check_completed", false, e.toString().replace('\n', ' '));
+        }
         System.exit(failures[0] == 0 ? 0 : 1);
     }
 

@@ -1,0 +1,208 @@
+/*
+ * tcp-udp-queues: state that lives between two processes of one job over loopback, to be dumped,
+ * killed and restored while it waits for the file GO_FILE to appear.
+ *
+ * The parent listens on 127.0.0.1 (ephemeral port), the child connects. Before the dump:
+ *  - the child writes CLIENT_BYTES to the parent, which reads nothing and has a tiny receive
+ *    buffer: most of it sits unsent in the child's send queue, the rest in the parent's receive
+ *    queue;
+ *  - the parent writes SERVER_BYTES to the child, which reads nothing: they sit in the child's
+ *    receive queue;
+ *  - the parent has a bound UDP socket, the child a UDP socket connected to it.
+ * After GO_FILE: both read and check every byte, exchange a ping/pong on the connection, the child
+ * opens a second connection to the same listening port and sends a datagram; the parent checks
+ * it all and prints "PASS ...". Any failure prints "FAIL ..." and exits 1.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CLIENT_BYTES (256 * 1024)
+#define SERVER_BYTES (64 * 1024)
+#define TINY_RCVBUF 4096
+#define LARGE_SNDBUF (1024 * 1024)
+
+static const char *go_file;
+
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL pid %d: ", getpid());
+    vprintf(fmt, ap);
+    printf(" (errno %s)\n", strerrorname_np(errno) ? strerrorname_np(errno) : "0");
+    fflush(stdout);
+    va_end(ap);
+    exit(1);
+}
+
+static unsigned char pattern(size_t i, unsigned salt) { return (unsigned char)(i * 7 + salt); }
+
+static void await_go(void)
+{
+    struct stat st;
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    while (stat(go_file, &st) != 0)
+        nanosleep(&ts, NULL);
+}
+
+static void read_check(int fd, size_t n, unsigned salt, const char *what)
+{
+    unsigned char buf[8192];
+    size_t done = 0;
+    while (done < n) {
+        size_t want = n - done < sizeof buf ? n - done : sizeof buf;
+        ssize_t r = read(fd, buf, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            fail("reading %s at byte %zu of %zu: read returned %zd", what, done, n, r);
+        for (ssize_t k = 0; k < r; k++)
+            if (buf[k] != pattern(done + k, salt))
+                fail("%s byte %zu is %u, expected %u", what, done + k, buf[k], pattern(done + k, salt));
+        done += r;
+    }
+}
+
+static void write_pattern(int fd, size_t n, unsigned salt, int must_complete, const char *what)
+{
+    unsigned char *buf = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = pattern(i, salt);
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0 || (must_complete && (size_t)w != n))
+            fail("writing %s: %zd of %zu bytes", what, w, n);
+        done += w;
+    }
+    free(buf);
+}
+
+static struct sockaddr_in loopback(unsigned short port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    return a;
+}
+
+static void child(unsigned short tcp_port, unsigned short udp_port)
+{
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    int big = LARGE_SNDBUF;
+    setsockopt(c, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    struct sockaddr_in a = loopback(tcp_port);
+    if (connect(c, (struct sockaddr *)&a, sizeof a) != 0)
+        fail("connect to 127.0.0.1:%u", tcp_port);
+    int one = 1;
+    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    write_pattern(c, CLIENT_BYTES, 3, 1, "client stream");
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in ua = loopback(udp_port);
+    if (connect(u, (struct sockaddr *)&ua, sizeof ua) != 0)
+        fail("connect UDP to 127.0.0.1:%u", udp_port);
+    struct sockaddr_in self;
+    socklen_t len = sizeof self;
+    getsockname(u, (struct sockaddr *)&self, &len);
+
+    await_go();
+
+    read_check(c, SERVER_BYTES, 5, "server stream");
+    if (write(c, "ping", 4) != 4)
+        fail("writing ping");
+    char pong[4];
+    if (read(c, pong, 4) != 4 || memcmp(pong, "pong", 4) != 0)
+        fail("reading pong");
+    int nodelay = 0;
+    len = sizeof nodelay;
+    getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len);
+    if (!nodelay)
+        fail("TCP_NODELAY lost");
+    int c2 = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(c2, (struct sockaddr *)&a, sizeof a) != 0)
+        fail("second connect to the kept listening port 127.0.0.1:%u", tcp_port);
+    if (write(c2, "again", 5) != 5)
+        fail("writing on the second connection");
+    char msg[16];
+    snprintf(msg, sizeof msg, "udp:%u", ntohs(self.sin_port));
+    if (send(u, msg, strlen(msg), 0) != (ssize_t)strlen(msg))
+        fail("sending the datagram");
+    _exit(0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s GO_FILE READY_FILE\n", argv[0]);
+        return 2;
+    }
+    go_file = argv[1];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1, tiny = TINY_RCVBUF;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(l, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
+    struct sockaddr_in a = loopback(0);
+    socklen_t len = sizeof a;
+    if (bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 8) != 0 || getsockname(l, (struct sockaddr *)&a, &len) != 0)
+        fail("listen on 127.0.0.1");
+    unsigned short port = ntohs(a.sin_port);
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in ua = loopback(0);
+    len = sizeof ua;
+    if (bind(u, (struct sockaddr *)&ua, sizeof ua) != 0 || getsockname(u, (struct sockaddr *)&ua, &len) != 0)
+        fail("bind UDP on 127.0.0.1");
+    unsigned short uport = ntohs(ua.sin_port);
+
+    pid_t pid = fork();
+    if (pid == 0)
+        child(port, uport);
+    int s = accept(l, NULL, NULL);
+    if (s < 0)
+        fail("accept");
+    write_pattern(s, SERVER_BYTES, 5, 0, "server stream");
+    /* wait until the child's write is done: its bytes stop arriving when our receive queue is full */
+    struct timespec ts = {0, 200 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    FILE *ready = fopen(argv[2], "w");
+    fprintf(ready, "%u %u\n", port, uport);
+    fclose(ready);
+
+    await_go();
+
+    read_check(s, CLIENT_BYTES, 3, "client stream");
+    char ping[4];
+    if (read(s, ping, 4) != 4 || memcmp(ping, "ping", 4) != 0)
+        fail("reading ping");
+    if (write(s, "pong", 4) != 4)
+        fail("writing pong");
+    int s2 = accept(l, NULL, NULL);
+    char again[5];
+    if (s2 < 0 || read(s2, again, 5) != 5 || memcmp(again, "again", 5) != 0)
+        fail("second connection on port %u", port);
+    char dgram[32] = {0};
+    struct sockaddr_in from;
+    len = sizeof from;
+    ssize_t n = recvfrom(u, dgram, sizeof dgram - 1, 0, (struct sockaddr *)&from, &len);
+    char expect[16];
+    snprintf(expect, sizeof expect, "udp:%u", ntohs(from.sin_port));
+    if (n <= 0 || strcmp(dgram, expect) != 0)
+        fail("datagram '%s' from port %u", dgram, ntohs(from.sin_port));
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("child %d ended with status %#x", pid, status);
+    printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u\n", CLIENT_BYTES, SERVER_BYTES, port, uport);
+    return 0;
+}

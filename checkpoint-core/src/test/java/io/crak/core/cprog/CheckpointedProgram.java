@@ -1,0 +1,139 @@
+package io.crak.core.cprog;
+
+import io.crak.core.CheckpointEngine;
+import io.crak.core.ChildReaper;
+import io.crak.core.DumpRequest;
+import io.crak.core.ExitStatus;
+import io.crak.core.RestoreRequest;
+import io.crak.core.image.DirectoryImageSink;
+import io.crak.core.image.DirectoryImageSource;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small C test program (checkpoint-core/src/test/c/PKG/NAME.c) run through one checkpoint: it
+ * sets up its state, prints READY and waits for its go file; the test dumps it (which kills it),
+ * restores it in-process, creates the go file, and the program checks every property itself,
+ * printing "ok ..."/"FAIL ..." lines and exiting with the number of failures.
+ *
+ * <p>The program is started through {@code /bin/sh -c 'prog & echo $!'} so this JVM (a child
+ * subreaper through {@link ChildReaper}) inherits it without a java.lang.Process reaper thread
+ * swallowing its ptrace stops.
+ */
+public final class CheckpointedProgram {
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Path SOURCES = Path.of("src/test/c");
+    private static final Path BINARIES = Path.of("target/c-programs");
+
+    public final Path dir;
+    public final Path output;
+    public final Path goFile;
+    public final int pid;
+
+    private CheckpointedProgram(Path dir, int pid) {
+        this.dir = dir;
+        this.output = dir.resolve("output.txt");
+        this.goFile = dir.resolve("go");
+        this.pid = pid;
+    }
+
+    /** Compiles PKG/NAME.c when needed and starts it with args; its first argument is its go file. */
+    public static CheckpointedProgram start(String source, Path dir, String... args) throws Exception {
+        ChildReaper.get();
+        Path bin = compile(source);
+        List<String> words = new ArrayList<>();
+        words.add(bin.toAbsolutePath().toString());
+        words.add(dir.resolve("go").toString());
+        words.addAll(List.of(args));
+        StringBuilder cmd = new StringBuilder();
+        for (String w : words) {
+            cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
+        }
+        cmd.append("</dev/null >").append(dir.resolve("output.txt")).append(" 2>&1 & echo $!");
+        Process sh = new ProcessBuilder("/bin/sh", "-c", cmd.toString()).redirectInput(new File("/dev/null")).start();
+        String out = new String(sh.getInputStream().readAllBytes()).strip();
+        sh.waitFor();
+        CheckpointedProgram p = new CheckpointedProgram(dir, Integer.parseInt(out));
+        p.awaitOutput("READY", READY_TIMEOUT);
+        return p;
+    }
+
+    static synchronized Path compile(String source) throws IOException, InterruptedException {
+        Path src = SOURCES.resolve(source);
+        Path bin = BINARIES.resolve(source.replace('/', '-').replace(".c", ""));
+        if (Files.exists(bin) && Files.getLastModifiedTime(bin).compareTo(Files.getLastModifiedTime(src)) > 0) {
+            return bin;
+        }
+        Files.createDirectories(BINARIES);
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-Wall", "-Werror", "-o", bin.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String msg = new String(gcc.getInputStream().readAllBytes());
+        if (gcc.waitFor() != 0) {
+            throw new IllegalStateException("gcc " + src + " failed:\n" + msg);
+        }
+        return bin;
+    }
+
+    /** Dumps the program (killing it) into dir/images and waits until its pid is free. */
+    public void dump(Path... includePaths) throws Exception {
+        Path images = dir.resolve("images");
+        try (DirectoryImageSink sink = new DirectoryImageSink(images)) {
+            new CheckpointEngine().dump(new DumpRequest(pid, false, Optional.empty(), false, List.of(includePaths)), sink);
+        }
+        // the engine or the reaper reaps it; the restore needs its pid free
+        long deadline = System.nanoTime() + EXIT_TIMEOUT.toNanos();
+        while (Files.exists(Path.of("/proc", Integer.toString(pid)))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("dumped pid " + pid + " did not go away within " + EXIT_TIMEOUT);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Restores the program from dir/images. */
+    public void restore() throws Exception {
+        try (DirectoryImageSource source = new DirectoryImageSource(dir.resolve("images"))) {
+            new CheckpointEngine().restore(RestoreRequest.unchecked(), source);
+        }
+    }
+
+    /** Lets the restored program check itself; returns its exit status. */
+    public ExitStatus go() throws Exception {
+        var exit = ChildReaper.get().exitOf(pid);
+        Files.writeString(goFile, "go\n");
+        try {
+            return exit.get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("restored pid " + pid + " did not finish within " + EXIT_TIMEOUT
+                    + "; output:\n" + output(), e);
+        }
+    }
+
+    public String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    public void awaitOutput(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(output) || !output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pid " + pid + " did not print " + text + " within " + timeout
+                        + "; output:\n" + (Files.exists(output) ? output() : "(none)"));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Kills the program if it is still there (after a failed test). */
+    public void killIfAlive() {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,26 @@
+package io.crak.core.eventfd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.crak.core.cprog.CheckpointedProgram;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** eventfd counters, EFD_SEMAPHORE and flags through a real dump, kill and restore (src/test/c/eventfd/eventfd.c checks itself). */
+@Tag("integration")
+class EventFdCheckpointTest {
+    @Test
+    void survivesDumpKillRestore(@TempDir Path dir) throws Exception {
+        CheckpointedProgram p = CheckpointedProgram.start("eventfd/eventfd.c", dir);
+        try {
+            p.dump();
+            p.restore();
+            int status = p.go().shellStatus();
+            assertEquals(0, status, p.output());
+        } finally {
+            p.killIfAlive();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.crak.core.unixsock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crak.core.CheckpointEngine;
+import io.crak.core.CrakException;
+import io.crak.core.DumpRequest;
+import io.crak.core.ExitStatus;
+import io.crak.core.image.DirectoryImageSink;
+import io.crak.core.pipe.NativeTestProgram;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the engine cannot rebuild is refused up front, in one line naming pid, fd and socket, and
+ * the job goes on as if nothing happened (see refusals.c).
+ */
+@Tag("integration")
+class UnixSocketRefusalsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void peerOutsideTheTreeAndDescriptorsInFlightAreRefusedAndTheJobGoesOn() throws Exception {
+        Path exe = NativeTestProgram.build("unixsock/refusals.c", dir);
+        Path go = dir.resolve("go");
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), go.toString()));
+        p.awaitLine("ready");
+        int child = Integer.parseInt(p.output().lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow()
+                .substring("child ".length()));
+
+        CrakException outside = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                .dump(DumpRequest.of(child, false), new DirectoryImageSink(dir.resolve("images-child"))));
+        assertTrue(outside.getMessage().matches("pid " + child + " fd \\d+: unix socket socket:\\[\\d+\\] is connected to"
+                + " socket:\\[\\d+\\].*outside the job.*"), outside.getMessage());
+
+        CrakException inFlight = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                .dump(DumpRequest.of(p.pid(), false), new DirectoryImageSink(dir.resolve("images-tree"))));
+        assertTrue(inFlight.getMessage().matches("pid " + p.pid() + " fd \\d+: unix socket .*SCM_RIGHTS.*"),
+                inFlight.getMessage());
+        assertEquals(1, inFlight.getMessage().lines().count());
+
+        Files.createFile(go);
+        ExitStatus st = p.awaitExit();
+        String out = p.output();
+        assertEquals(0, st.shellStatus(), () -> "refusals test program: " + st + "\n" + out);
+        assertTrue(out.contains("child: ok\n") && out.endsWith("REFUSALS OK\n"), out);
+    }
+}
