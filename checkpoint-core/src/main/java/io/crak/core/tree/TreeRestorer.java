@@ -112,20 +112,7 @@ public final class TreeRestorer {
     }
 
     private void releaseHolder(int holder, int parent) throws CrakException {
-        try {
-            UserRegs r = Tracer.getRegs(holder);
-            r.orig_rax = -1;
-            r.rip = session.area.syscallInsn();
-            r.rax = Syscalls.EXIT_GROUP;
-            r.rdi = 0;
-            Tracer.setRegs(holder, r);
-            Tracer.cont(holder, 0);
-            while (Tracer.waitFor(holder).stopped()) {
-                Tracer.cont(holder, 0);
-            }
-        } catch (NativeException e) {
-            throw new CrakException("holder of process group " + holder + ": " + e.getMessage(), e);
-        }
+        exitTask(holder, 0, 0, "ending the holder of process group " + holder);
         remote(parent).check("reaping the holder of process group " + holder, Syscalls.WAIT4, holder, 0,
                 0x40000000L /* __WALL */, 0);
         remote(parent).dropDeferred(SIGCHLD_SIGNAL);
@@ -138,27 +125,34 @@ public final class TreeRestorer {
                 continue;
             }
             int status = img.tree.exitStatus();
-            try {
-                UserRegs r = Tracer.getRegs(img.pid);
-                r.orig_rax = -1;
-                r.rip = session.area.syscallInsn();
-                r.rax = Syscalls.EXIT_GROUP;
-                r.rdi = (status >> 8) & 0xff;
-                Tracer.setRegs(img.pid, r);
-                int sig = status & 0x7f;
-                if (sig != 0) {
-                    Tracer.kill(img.pid, sig);
-                }
-                while (true) {
-                    Tracer.cont(img.pid, sig);
-                    WaitStatus s = Tracer.waitFor(img.pid);
-                    if (!s.stopped()) {
-                        break;
-                    }
-                }
-            } catch (NativeException e) {
-                throw new CrakException("pid " + img.pid + ": recreating the zombie failed: " + e.getMessage(), e);
+            exitTask(img.pid, (status >> 8) & 0xff, status & 0x7f, "recreating the zombie");
+        }
+    }
+
+    /**
+     * Makes a stopped task leave the way it is asked to: exit_group(code) run at the restore
+     * area's syscall instruction, or death by signal sig; waits (as its tracer) until it is gone.
+     */
+    private void exitTask(int pid, int code, int sig, String what) throws CrakException {
+        try {
+            UserRegs r = Tracer.getRegs(pid);
+            r.orig_rax = -1;
+            r.rip = session.area.syscallInsn();
+            r.rax = Syscalls.EXIT_GROUP;
+            r.rdi = code;
+            Tracer.setRegs(pid, r);
+            if (sig != 0) {
+                Tracer.kill(pid, sig);
             }
+            while (true) {
+                Tracer.cont(pid, sig);
+                WaitStatus s = Tracer.waitFor(pid);
+                if (!s.stopped()) {
+                    break;
+                }
+            }
+        } catch (NativeException e) {
+            throw new CrakException("pid " + pid + ": " + what + " failed: " + e.getMessage(), e);
         }
     }
 
