@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark of crak dump and crak restore on the memhog sample job (issue: engine benchmark).
-# For each size: starts memhog, waits until its memory is filled, dumps it (killed after the dump)
-# to DIR, restores it (--detach), and in the same run writes the same number of bytes with dd to
-# the same directory as the reference. Prints wall time, time frozen, throughput and the ratio to
-# dd, and crak's peak RSS. Usage: bench/dump-restore.sh [DIR] [MiB...]   (default: /var/tmp 256 1024)
+# For each size: starts memhog, waits until its memory is filled, dumps it with --leave-running to
+# DIR (the time frozen is what the application feels; images are fsync'ed before crak returns),
+# kills it, restores it (--detach), and in the same run writes the same number of bytes with dd
+# (conv=fsync) to the same directory as the reference. Prints wall time (crak's JVM start
+# included), time frozen, throughput and its ratio to dd, and crak's peak RSS. Usage: bench/dump-restore.sh [DIR] [MiB...]   (default: /var/tmp 256 1024)
 # Run as root from the built tree (mvn -DskipTests install).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,7 +19,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-ms() { date +%s%N | awk '{printf "%d", $1/1000000}'; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 printf '%-6s %-8s %10s %10s %12s %8s %10s %10s %12s %8s\n' MiB phase wall_ms frozen_ms MiB/s vs_dd peakRSS_MiB dd_MiB/s ""
 for mib in "${sizes[@]}"; do
@@ -30,12 +31,12 @@ for mib in "${sizes[@]}"; do
     rm -rf "$work/img"
     sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
     t0=$(ms)
-    /usr/bin/time -f '%M' -o "$work/rss" "$crak" dump --pid "$pid" --images "$work/img" 2> "$work/dump.err" || { cat "$work/dump.err"; exit 1; }
+    /usr/bin/time -f '%M' -o "$work/rss" "$crak" dump --leave-running --pid "$pid" --images "$work/img" 2> "$work/dump.err" || { cat "$work/dump.err"; exit 1; }
     t1=$(ms)
     frozen=$(grep -o 'frozen [0-9]*' "$work/dump.err" | awk '{print $2}')
     bytes=$(du -sb "$work/img" | awk '{print $1}')
     rss=$(( $(cat "$work/rss") / 1024 ))
-    wait "$pid" 2>/dev/null || true
+    kill -9 "$pid"; wait "$pid" 2>/dev/null || true
     # dd reference: same bytes, same directory, flushed like crak's images (fsync)
     d0=$(ms)
     dd if=/dev/zero of="$work/dd.img" bs=4M count=$(( (bytes + 4194303) / 4194304 )) conv=fsync status=none

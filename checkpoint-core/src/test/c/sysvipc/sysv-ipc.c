@@ -5,7 +5,7 @@
  * private message queue holding three messages. READY_FILE gets "shmid semid msqid".
  * After GO_FILE: the ids still work, the segment is still attached at the same address in both
  * (the parent writes a word the child must see), the semaphores have their values, the messages
- * come out in order. The parent prints "PASS ..." (or "FAIL ..." and exits 1).
+ * come out in order, a segment removed while attached (SHM_DEST) is still there and still removed. The parent prints "PASS ..." (or "FAIL ..." and exits 1).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +67,14 @@ int main(int argc, char **argv)
         seg[i] = pattern(i);
     volatile uint64_t *flag = (volatile uint64_t *)(seg + FLAG_OFFSET);
     *flag = 0;
+    /* a second segment removed while attached (SHM_DEST): it must live on until its last detach */
+    int gone = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    char *gone_seg = gone < 0 ? (void *)-1 : shmat(gone, NULL, 0);
+    if (gone_seg == (void *)-1)
+        fail("second segment");
+    strcpy(gone_seg, "removed but attached");
+    if (shmctl(gone, IPC_RMID, NULL) != 0)
+        fail("IPC_RMID of the second segment");
     int semid = semget(SEM_KEY, 3, IPC_CREAT | IPC_EXCL | 0600);
     if (semid < 0)
         fail("semget of key %#x", SEM_KEY);
@@ -107,6 +115,10 @@ int main(int argc, char **argv)
         fail("shm %d: size %zu mode %o", shmid, (size_t)ds.shm_segsz, ds.shm_perm.mode & 0777);
     if (ds.shm_nattch != 2)
         fail("shm %d attached %lu times, expected 2", shmid, (unsigned long)ds.shm_nattch);
+    struct shmid_ds gds;
+    if (strcmp(gone_seg, "removed but attached") != 0 || shmctl(gone, IPC_STAT, &gds) != 0
+        || !(gds.shm_perm.mode & SHM_DEST))
+        fail("removed segment %d: '%.20s', mode %#o", gone, gone_seg, gds.shm_perm.mode);
     *flag = 0x5eed;
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || *flag != 0xacc)
@@ -128,6 +140,7 @@ int main(int argc, char **argv)
             fail("message %ld: %zd bytes, type %ld", t, n, n > 0 ? m.mtype : 0);
     }
     shmdt(seg);
+    shmdt(gone_seg);
     shmctl(shmid, IPC_RMID, NULL);
     semctl(semid, 0, IPC_RMID);
     msgctl(msqid, IPC_RMID, NULL);

@@ -53,9 +53,15 @@ public final class CheckpointEngine {
             try {
                 freezer.freeze(req.rootPid(), FREEZE_TIMEOUT);
                 frozenAt = System.nanoTime();
+                PhaseLog.mark("freeze", t0);
                 tree = new Seizer().seize(req.rootPid(), freezer::thaw);
+                PhaseLog.mark("seize", frozenAt);
+                long c0 = System.nanoTime();
                 capture(tree, images, session);
+                PhaseLog.mark("capture", c0);
+                long w0 = System.nanoTime();
                 writeImages(req.rootPid(), tree, images, sink, req.includePaths());
+                PhaseLog.mark("write", w0);
                 if (req.leaveRunning()) {
                     session.runBeforeRelease(false);
                     tree.release(false);

@@ -66,7 +66,8 @@ public final class ChildReaper {
                 reapOrphans();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // whatever happens, the reaper must live on: a dead one leaves zombies holding pids
                 continue;
             }
         }

@@ -17,6 +17,14 @@ public final class RestoreSession {
     /** Nameless files (deleted while open, memfd) recreated from the image, held by crak. */
     public io.crak.core.unlinked.RestoredFiles unlinkedFiles = io.crak.core.unlinked.RestoredFiles.NONE;
 
+    /** Run once every process has all its resources and descriptors, before any runs. */
+    public final java.util.List<AfterRestore> afterAllRestored = new java.util.ArrayList<>();
+
+    /** A step that needs the whole tree restored first (e.g. removing a SysV segment now attached). */
+    public interface AfterRestore {
+        void run() throws CrakException;
+    }
+
     /** One injector per task, so signals held back during injection are remembered until release. */
     private final Map<Integer, RemoteSyscall> remotes = new HashMap<>();
 

@@ -114,6 +114,9 @@ final class TreeRestore {
             for (io.crak.core.files.FdKind k : FdKinds.ORDER) {
                 k.finish(session);
             }
+            for (RestoreSession.AfterRestore a : session.afterAllRestored) {
+                a.run();
+            }
             tree.exitZombies(images);
             for (ProcessImage img : images) {
                 if (!img.tree.zombie()) {
@@ -294,10 +297,18 @@ final class TreeRestore {
             if (img.tree.zombie()) {
                 continue;
             }
+            int stop = img.tree.stopSignal();
             for (ThreadImage t : img.threads) {
                 int deferred = session.remote(t.tid()).takeDeferredSignal();
+                int signal = t.deliverOnResume() != 0 ? t.deliverOnResume() : deferred;
+                if (stop != 0 && signal == 0 && t.tid() == img.pid) {
+                    // the leader leaves its syscall-exit stop with the user's stop signal sent, so the
+                    // process stops again before running any instruction of its own
+                    signal = stop;
+                    stop = 0;
+                }
                 try {
-                    Tracer.detach(t.tid(), t.deliverOnResume() != 0 ? t.deliverOnResume() : deferred);
+                    Tracer.detach(t.tid(), signal);
                 } catch (NativeException e) {
                     if (e.errno() != io.crak.core.jna.Errno.ESRCH) {
                         throw e;
@@ -305,8 +316,8 @@ final class TreeRestore {
                     // killed meanwhile (by a process of the tree released before it): not ours to report
                 }
             }
-            if (img.tree.stopSignal() != 0) {
-                Tracer.kill(img.pid, img.tree.stopSignal());
+            if (stop != 0) {
+                Tracer.kill(img.pid, stop);
             }
         }
     }

@@ -49,8 +49,8 @@ public final class DumpCommand implements Callable<Integer> {
             description = "force a freezer: ${COMPLETION-CANDIDATES} (default: the best one present)")
     FreezerKind freezer;
 
-    @Option(names = "--tcp-close", description = {"drop TCP connections to peers outside the job instead of refusing",
-        "the dump; the application sees them reset after restore"})
+    @Option(names = "--tcp-close", description = "drop TCP connections to peers outside the job instead of refusing the dump; "
+            + "the application sees them reset after restore")
     boolean tcpClose;
 
     @Option(names = "--include-path", paramLabel = "PATH", description = {"a file or directory (repeatable)",

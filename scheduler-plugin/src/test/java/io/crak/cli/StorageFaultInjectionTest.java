@@ -65,6 +65,7 @@ class StorageFaultInjectionTest {
         Path out = dir.resolve("job.out");
         for (int i = 0; i < KILLS; i++) {
             Process job = start(out);
+            awaitExec(job);
             Process writer = CrakCli.command(log, "dump", "--pid", Long.toString(job.pid()), "--storage",
                     storage.toString(), "--job", "j").start();
             if (latest < 0) {
@@ -85,6 +86,16 @@ class StorageFaultInjectionTest {
                     () -> CrakCli.read(log));
             int kill = i;
             assertEquals(expected, Checksums.read(out), () -> "after kill " + kill + ": " + CrakCli.read(log));
+        }
+    }
+
+    /** The job's pid must hold the job, not the JDK's spawn helper that is about to exec it. */
+    private static void awaitExec(Process job) throws Exception {
+        Path exe = Path.of("/proc", Long.toString(job.pid()), "exe");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.readSymbolicLink(exe).getFileName().toString().equals("mt-compute")) {
+            assertTrue(System.nanoTime() < deadline, "the job did not start");
+            Thread.sleep(5);
         }
     }
 

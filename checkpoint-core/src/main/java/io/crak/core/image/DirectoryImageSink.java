@@ -12,10 +12,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes each entry as a file of an image directory ({@code crak dump --images DIR}). Files are
- * created mode 0600 because they hold full process memory; every file is fsync'ed on close.
+ * created mode 0600 because they hold full process memory. They are made durable together when the
+ * sink is closed (the engine's commit): a dump with --leave-running lets the job go as soon as the
+ * bytes are in the page cache, and pays for fsync afterwards.
  */
 public final class DirectoryImageSink implements ImageSink {
     private final Path dir;
+    private final java.util.List<Path> written = new java.util.ArrayList<>();
 
     public DirectoryImageSink(Path dir) throws IOException {
         this.dir = dir;
@@ -25,6 +28,7 @@ public final class DirectoryImageSink implements ImageSink {
     @Override
     public OutputStream entry(String name, long size) throws IOException {
         Path file = dir.resolve(name);
+        this.written.add(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
@@ -65,7 +69,6 @@ public final class DirectoryImageSink implements ImageSink {
                     if (written != size) {
                         throw new IOException("entry " + name + " has " + written + " bytes, declared " + size);
                     }
-                    ch.force(true);
                 } finally {
                     ch.close();
                 }
@@ -75,6 +78,11 @@ public final class DirectoryImageSink implements ImageSink {
 
     @Override
     public void close() throws IOException {
+        for (Path f : written) {
+            try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                c.force(true);
+            }
+        }
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }

@@ -4,36 +4,71 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * An IPv4 address and port, as /proc/net/{tcp,udp} show it ("0100007F:1F90": the address as a
- * host-order (little-endian) u32, the port in hex) and as a struct sockaddr_in (netinet/in.h).
+ * An IPv4 or IPv6 address and port, as /proc/net/{tcp,udp}[6] show it (the address as host-order
+ * (little-endian) u32 words in hex, the port in hex: "0100007F:1F90") and as a struct sockaddr_in
+ * or sockaddr_in6 (netinet/in.h). IPv6 addresses are written as eight full hex groups, so that a
+ * v4-mapped address stays an IPv6 one.
  */
 public record InetEndpoint(String ip, int port) {
-    private static final short AF_INET = 2;
-    static final int SOCKADDR_IN_BYTES = 16;
+    static final short AF_INET = 2;
+    static final short AF_INET6 = 10;
+    private static final int SOCKADDR_IN_BYTES = 16;
+    private static final int SOCKADDR_IN6_BYTES = 28;
+    private static final int IPV4_HEX_CHARS = 8;
 
     static InetEndpoint fromProcHex(String hex) {
         int colon = hex.indexOf(':');
-        long a = Long.parseLong(hex.substring(0, colon), 16);
-        String ip = (a & 0xff) + "." + (a >> 8 & 0xff) + "." + (a >> 16 & 0xff) + "." + (a >> 24 & 0xff);
-        return new InetEndpoint(ip, Integer.parseInt(hex.substring(colon + 1), 16));
+        String addr = hex.substring(0, colon);
+        int port = Integer.parseInt(hex.substring(colon + 1), 16);
+        byte[] b = new byte[addr.length() / 2];
+        for (int word = 0; word < b.length / 4; word++) {
+            long w = Long.parseLong(addr.substring(word * 8, word * 8 + 8), 16);
+            for (int k = 0; k < 4; k++) {
+                b[word * 4 + k] = (byte) (w >> (8 * k));
+            }
+        }
+        if (addr.length() == IPV4_HEX_CHARS) {
+            return new InetEndpoint((b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff), port);
+        }
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < 8; g++) {
+            s.append(g == 0 ? "" : ":").append(Integer.toHexString((b[2 * g] & 0xff) << 8 | (b[2 * g + 1] & 0xff)));
+        }
+        return new InetEndpoint(s.toString(), port);
+    }
+
+    boolean ipv6() {
+        return ip.contains(":");
+    }
+
+    int family() {
+        return ipv6() ? AF_INET6 : AF_INET;
     }
 
     boolean isAny() {
-        return ip.equals("0.0.0.0") && port == 0;
+        return port == 0 && (ip.equals("0.0.0.0") || ip.equals("0:0:0:0:0:0:0:0"));
     }
 
     byte[] sockaddr() {
-        ByteBuffer b = ByteBuffer.allocate(SOCKADDR_IN_BYTES);
-        b.order(ByteOrder.LITTLE_ENDIAN).putShort(AF_INET);
+        ByteBuffer b = ByteBuffer.allocate(ipv6() ? SOCKADDR_IN6_BYTES : SOCKADDR_IN_BYTES);
+        b.order(ByteOrder.LITTLE_ENDIAN).putShort(ipv6() ? AF_INET6 : AF_INET);
         b.order(ByteOrder.BIG_ENDIAN).putShort((short) port);
-        for (String part : ip.split("\\.")) {
-            b.put((byte) Integer.parseInt(part));
+        if (ipv6()) {
+            b.putInt(0); // flow info
+            for (String group : ip.split(":")) {
+                b.putShort((short) Integer.parseInt(group, 16));
+            }
+            // scope id 0: loopback and global addresses only
+        } else {
+            for (String part : ip.split("\\.")) {
+                b.put((byte) Integer.parseInt(part));
+            }
         }
         return b.array();
     }
 
     @Override
     public String toString() {
-        return ip + ":" + port;
+        return ipv6() ? "[" + ip + "]:" + port : ip + ":" + port;
     }
 }

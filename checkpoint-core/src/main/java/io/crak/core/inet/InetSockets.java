@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * IPv4 TCP and UDP sockets. Crak works on its own duplicate of the job's socket (pidfd_getfd):
+ * TCP and UDP sockets, IPv4 and IPv6. Crak works on its own duplicate of the job's socket (pidfd_getfd):
  * at dump it reads addresses, options and, for an established connection, the whole connection
  * state in TCP repair mode ({@link TcpRepair}); at restore it builds the socket in its own
  * process and hands it to the restored process (pidfd_getfd from there).
@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  */
 public final class InetSockets implements FdKind {
     static final int AF_INET = 2;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPV6_V6ONLY = 26;
     /** A listener's backlog is not visible in /proc; restored listeners get SOMAXCONN. */
     public static final int RESTORED_LISTEN_BACKLOG = 4096;
     private static final int SOCK_STREAM = 1;
@@ -81,10 +83,6 @@ public final class InetSockets implements FdKind {
         Path net = ctx.proc.path(pid, "net");
         ProcNetSocket s = ProcNetSocket.find(net, inode(link)).orElseThrow(() -> new CrakException(where + link
                 + " is not in /proc/" + pid + "/net (a socket of another network namespace), not supported"));
-        String proto = s.table().toUpperCase();
-        if (s.ipv6()) {
-            throw new CrakException(where + link + " is an IPv6 " + proto + " socket, not supported yet");
-        }
         int dup;
         try {
             dup = InetSocketCalls.duplicate(pid, fd);
@@ -94,8 +92,10 @@ public final class InetSockets implements FdKind {
         boolean keep = false;
         try {
             boolean reuse = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+            boolean v6Only = s.ipv6() && InetSocketCalls.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
             if (!s.tcp()) {
-                return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse);
+                return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse,
+                        v6Only);
             }
             boolean keepAlive = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
             boolean noDelay = InetSocketCalls.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
@@ -105,10 +105,10 @@ public final class InetSockets implements FdKind {
                         throw new CrakException(where + "TCP listener " + s.local() + " has " + s.rxQueue()
                                 + " connection(s) not yet accepted, not supported");
                     }
-                    return plain(TcpSocketState.Role.LISTENING, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                    return plain(TcpSocketState.Role.LISTENING, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
                 }
                 case ProcNetSocket.TCP_CLOSE -> {
-                    return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                    return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
                 }
                 case ProcNetSocket.TCP_ESTABLISHED -> {
                     if (!peerInJob(ctx, net, s)) {
@@ -116,13 +116,13 @@ public final class InetSockets implements FdKind {
                             throw new CrakException(where + "TCP connection " + s.local() + " -> " + s.remote()
                                     + " goes to a peer outside the job; dump with --tcp-close to drop it");
                         }
-                        return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay);
+                        return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
                     }
                     TcpRepair.enter(dup);
                     keep = true;
                     int held = dup;
                     ctx.session.beforeRelease.add(killed -> leaveRepair(held, killed));
-                    return TcpRepair.capture(dup, s, reuse, keepAlive, noDelay);
+                    return TcpRepair.capture(dup, s, reuse, keepAlive, noDelay, v6Only);
                 }
                 default -> throw new CrakException(where + "TCP socket " + s.local() + " -> " + s.remote()
                         + " is in state " + s.stateName() + ", not supported");
@@ -152,9 +152,9 @@ public final class InetSockets implements FdKind {
     }
 
     private static TcpSocketState plain(TcpSocketState.Role role, InetEndpoint local, InetEndpoint remote,
-            boolean reuse, boolean keepAlive, boolean noDelay) {
+            boolean reuse, boolean keepAlive, boolean noDelay, boolean v6Only) {
         return new TcpSocketState(role, local.ip(), local.port(), remote.ip(), remote.port(), reuse, keepAlive,
-                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0]);
+                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only);
     }
 
     /** Whether the other end of the connection is open in a process of the dumped tree. */
@@ -220,7 +220,7 @@ public final class InetSockets implements FdKind {
     }
 
     private static int udp(UdpSocketState u) throws NativeException {
-        int sock = InetSocketCalls.socket(AF_INET, SOCK_DGRAM);
+        int sock = socket(u.local(), SOCK_DGRAM, u.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             if (!u.local().isAny()) {
@@ -236,9 +236,23 @@ public final class InetSockets implements FdKind {
         }
     }
 
+    /** A socket of the endpoint's family; IPV6_V6ONLY must be set before it is bound. */
+    static int socket(InetEndpoint local, int type, boolean v6Only) throws NativeException {
+        int sock = InetSocketCalls.socket(local.family(), type);
+        if (local.ipv6()) {
+            try {
+                InetSocketCalls.setInt(sock, IPPROTO_IPV6, IPV6_V6ONLY, v6Only ? 1 : 0, "IPV6_V6ONLY");
+            } catch (NativeException e) {
+                InetSocketCalls.close(sock);
+                throw e;
+            }
+        }
+        return sock;
+    }
+
     /** Binds with SO_REUSEADDR (the port may still be held by connections rebuilt on it), then listens. */
     private static int listener(TcpSocketState t) throws NativeException {
-        int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+        int sock = socket(t.local(), SOCK_STREAM, t.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
             InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
@@ -253,7 +267,7 @@ public final class InetSockets implements FdKind {
     }
 
     private static int unconnected(TcpSocketState t) throws NativeException {
-        int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+        int sock = socket(t.local(), SOCK_STREAM, t.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);

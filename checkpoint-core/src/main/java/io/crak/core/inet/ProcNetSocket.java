@@ -56,7 +56,7 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
         return Optional.empty();
     }
 
-    /** The socket of the other end of an IPv4 TCP connection, when it is in the same namespace. */
+    /** The socket of the other end of a TCP connection, when it is in the same namespace. */
     static Optional<ProcNetSocket> peerOf(Path netDir, ProcNetSocket s) throws IOException {
         List<String> lines = Files.readAllLines(netDir.resolve(s.table));
         for (int i = 1; i < lines.size(); i++) {
@@ -73,9 +73,8 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
     }
 
     private static ProcNetSocket parse(String table, String[] f) {
-        boolean v6 = table.endsWith("6");
-        InetEndpoint local = v6 ? new InetEndpoint("ipv6", 0) : InetEndpoint.fromProcHex(f[1]);
-        InetEndpoint remote = v6 ? new InetEndpoint("ipv6", 0) : InetEndpoint.fromProcHex(f[2]);
+        InetEndpoint local = InetEndpoint.fromProcHex(f[1]);
+        InetEndpoint remote = InetEndpoint.fromProcHex(f[2]);
         String[] q = f[4].split(":");
         return new ProcNetSocket(table, local, remote, Integer.parseInt(f[3], 16), Long.parseLong(f[9]),
                 Long.parseLong(q[0], 16), Long.parseLong(q[1], 16));

@@ -64,8 +64,8 @@ final class TcpRepair {
     }
 
     /** Captures the connection of sock, which must already be in repair mode. */
-    static TcpSocketState capture(int sock, ProcNetSocket s, boolean reuse, boolean keepAlive, boolean noDelay)
-            throws NativeException {
+    static TcpSocketState capture(int sock, ProcNetSocket s, boolean reuse, boolean keepAlive, boolean noDelay,
+            boolean v6Only) throws NativeException {
         int outq = InetSocketCalls.ioctlInt(sock, SIOCOUTQ, "SIOCOUTQ");
         int unsent = InetSocketCalls.ioctlInt(sock, SIOCOUTQNSD, "SIOCOUTQNSD");
         int inq = InetSocketCalls.ioctlInt(sock, SIOCINQ, "SIOCINQ");
@@ -84,7 +84,7 @@ final class TcpRepair {
                 "TCP_REPAIR_WINDOW");
         return new TcpSocketState(TcpSocketState.Role.ESTABLISHED, s.local().ip(), s.local().port(), s.remote().ip(),
                 s.remote().port(), reuse, keepAlive, noDelay, sendSeq, recvSeq, sendQueue, unsent, recvQueue, mss,
-                options, wscales & 0xf, wscales >> 4, timestamp, window);
+                options, wscales & 0xf, wscales >> 4, timestamp, window, v6Only);
     }
 
     private static byte[] peek(int sock, int len, String which) throws NativeException {
@@ -101,7 +101,7 @@ final class TcpRepair {
      * mode (it must not talk before its peer exists too). Returns the socket.
      */
     static int rebuild(TcpSocketState st, int socketType) throws NativeException {
-        int sock = InetSocketCalls.socket(InetSockets.AF_INET, socketType);
+        int sock = InetSockets.socket(st.local(), socketType, st.v6Only());
         try {
             // before repair mode, which upgrades it to a forced reuse that ignores the port's other owners
             InetSocketCalls.setInt(sock, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");

@@ -8,6 +8,7 @@ import io.crak.core.files.FdState;
  * bytes, the options negotiated at the handshake, the timestamp clock and the window.
  *
  * @param role what the socket was doing
+ * @param v6Only IPV6_V6ONLY of an IPv6 socket (false: it also talks IPv4, as ::ffff:a.b.c.d)
  * @param sendSeq the sequence number after the last byte written (TCP_QUEUE_SEQ of the send queue)
  * @param recvSeq the sequence number after the last byte received (TCP_QUEUE_SEQ of the receive queue)
  * @param sendQueue bytes written and not yet acknowledged by the peer
@@ -21,7 +22,7 @@ import io.crak.core.files.FdState;
 public record TcpSocketState(Role role, String localIp, int localPort, String remoteIp, int remotePort,
         boolean reuseAddr, boolean keepAlive, boolean noDelay, long sendSeq, long recvSeq, byte[] sendQueue,
         int sendUnsentBytes, byte[] recvQueue, int mss, int tcpiOptions, int sndWscale, int rcvWscale,
-        int timestamp, byte[] window) implements FdState {
+        int timestamp, byte[] window, boolean v6Only) implements FdState {
 
     public enum Role {
         /** created, perhaps bound, never connected */

@@ -56,7 +56,13 @@ public final class SeizedTree {
                         UserRegs back = RestartFixup.apply(t.stoppedRegs, true);
                         Tracer.setRegs(t.tid, t.stoppedRegs.orig_rax >= 0 ? back : t.stoppedRegs);
                     }
-                    Tracer.detach(t.tid, t.signalToRedeliver());
+                    int signal = t.signalToRedeliver();
+                    if (t.injected && signal == 0 && t.groupStopSignal != 0) {
+                        // leaving a syscall-exit stop, the signal is sent before any user code runs
+                        Tracer.detach(t.tid, t.groupStopSignal);
+                        continue;
+                    }
+                    Tracer.detach(t.tid, signal);
                     if (t.groupStopSignal != 0) {
                         // it was stopped by the user before we came: keep it stopped
                         Tracer.tgkill(p.pid, t.tid, t.groupStopSignal);

@@ -30,6 +30,8 @@ import java.util.Set;
  */
 public final class SysvIpcDumper implements Resource.Dumper {
     private static final long PAGE_BYTES = 4096;
+    /** In the mode of a segment: IPC_RMID was done while attached (linux/shm.h). */
+    private static final int SHM_DEST = 01000;
     private static final Path MSGMAX = Path.of("/proc/sys/kernel/msgmax");
 
     @Override
@@ -53,7 +55,8 @@ public final class SysvIpcDumper implements Resource.Dumper {
                             + " bytes is larger than crak copies (2 GiB), not supported");
                 }
                 byte[] contents = SysvIpcCalls.readSegment(id, (int) size);
-                img.segments.add(new SysvIpcImage.Segment(id, SysvIpcTable.owner(row), size, contents));
+                boolean removed = (Integer.parseInt(row.get("perms"), 8) & SHM_DEST) != 0;
+                img.segments.add(new SysvIpcImage.Segment(id, SysvIpcTable.owner(row), size, contents, removed));
             }
             for (Map<String, String> row : SysvIpcTable.read("sem")) {
                 int id = SysvIpcTable.num(row, "semid");

@@ -16,8 +16,11 @@ public final class SysvIpcImage {
     public record Owner(int key, int uid, int gid, int mode) {
     }
 
-    /** A shared memory segment: its size and every byte of it (base64). */
-    public record Segment(int id, Owner owner, long size, byte[] contents) {
+    /**
+     * A shared memory segment: its size and every byte of it (base64); removed: IPC_RMID was done
+     * while it was attached (SHM_DEST), it goes away with its last detach.
+     */
+    public record Segment(int id, Owner owner, long size, byte[] contents, boolean removed) {
     }
 
     /** A semaphore set: the value of each semaphore. */

@@ -35,6 +35,10 @@ public final class SysvIpcRestorer implements Resource.Restorer {
                             k -> SysvIpcCalls.shmget(k, s.size(), flags()));
                     SysvIpcCalls.writeSegment(id, s.contents());
                     own(Kind.SHM, id, s.owner());
+                    if (s.removed()) {
+                        // marked again once the processes have attached it: it must outlive the restore
+                        ctx.session.afterAllRestored.add(() -> remove(id));
+                    }
                 }
                 for (SysvIpcImage.SemaphoreSet s : img.semaphoreSets) {
                     int id = create(Kind.SEM, s.id(), s.owner(), "semid",
@@ -52,6 +56,14 @@ public final class SysvIpcRestorer implements Resource.Restorer {
             } catch (NativeException e) {
                 throw new CrakException("pid " + ctx.pid() + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static void remove(int shmid) throws CrakException {
+        try {
+            SysvIpcCalls.remove(Kind.SHM, shmid);
+        } catch (NativeException e) {
+            throw new CrakException("marking SysV shm id " + shmid + " removed again: " + e.getMessage(), e);
         }
     }
 

@@ -47,6 +47,26 @@ class InetSocketsCheckpointTest {
     }
 
     @Test
+    void ipv6ConnectionDualStackListenerAndUdpSurviveDumpKillRestore() throws Exception {
+        Path exe = InetTestJob.build("tcp6-dual-stack", dir);
+        Path go = dir.resolve("go");
+        Path ready = dir.resolve("ready");
+        InetTestJob job = InetTestJob.start(dir.resolve("out"), List.of(exe.toString(), go.toString(), ready.toString()));
+        try {
+            job.awaitFile(ready);
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            Files.createFile(go);
+            ExitStatus st = job.awaitExit();
+            assertEquals(0, st.exitCode(), job.output());
+            assertEquals("PASS ipv6 stream 20000 bytes, dual-stack listener port " + Files.readString(ready).strip()
+                    + ", udp [::1]\n", job.output());
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
     void jobLeftRunningAfterDumpTalksOnItsConnectionsAgain() throws Exception {
         Path exe = InetTestJob.build("tcp-udp-queues", dir);
         Path go = dir.resolve("go");
