@@ -46,6 +46,7 @@ public abstract class CgroupFreezer implements Freezer {
     private boolean createdGroup;
     private String originalFreezeState;
     private final Map<Integer, String> originalCgroups = new LinkedHashMap<>();
+    private FreezeWatchdog watchdog;
     private String fallbackCgroup;
 
     CgroupFreezer(ProcFiles proc, CgroupHierarchy hierarchy) {
@@ -58,6 +59,9 @@ public abstract class CgroupFreezer implements Freezer {
     abstract void requestFreeze(CgroupDirectory dir) throws CrakException;
 
     abstract void requestThaw(CgroupDirectory dir) throws CrakException;
+
+    /** The file and value that thaw a cgroup, for the watchdog that thaws it if crak dies. */
+    abstract String[] thawWrite(CgroupDirectory dir);
 
     /** True once every process of {@code dir} (and below) is frozen. */
     abstract boolean isFrozen(CgroupDirectory dir) throws CrakException;
@@ -93,6 +97,7 @@ public abstract class CgroupFreezer implements Freezer {
             if (own.isPresent()) {
                 group = hierarchy.directory(own.get());
                 originalFreezeState = freezeState(group);
+                watch(group);
                 requestFreeze(group);
                 awaitFrozen(deadline, rootPid, timeout);
             } else {
@@ -101,6 +106,7 @@ public abstract class CgroupFreezer implements Freezer {
                 group = createTempGroup(parent, rootPid);
                 createdGroup = true;
                 moveIn(cgroups);
+                watch(group);
                 requestFreeze(group);
                 awaitFrozen(deadline, rootPid, timeout);
             }
@@ -109,6 +115,11 @@ public abstract class CgroupFreezer implements Freezer {
             close();
             throw e;
         }
+    }
+
+    private void watch(CgroupDirectory dir) throws CrakException {
+        String[] w = thawWrite(dir);
+        watchdog = FreezeWatchdog.start(java.nio.file.Path.of(w[0]), w[1]);
     }
 
     @Override
@@ -133,6 +144,10 @@ public abstract class CgroupFreezer implements Freezer {
         } catch (CrakException | RuntimeException e) {
             LOG.log(Level.ERROR, "restoring after " + kind() + " freeze of " + group + ": " + e.getMessage(), e);
         } finally {
+            if (watchdog != null) {
+                watchdog.close();
+                watchdog = null;
+            }
             group = null;
             createdGroup = false;
             originalCgroups.clear();

@@ -45,6 +45,11 @@ public final class CgroupV1Freezer extends CgroupFreezer {
     }
 
     @Override
+    String[] thawWrite(CgroupDirectory dir) {
+        return new String[] {dir.path().resolve(STATE).toString(), THAWED};
+    }
+
+    @Override
     boolean isFrozen(CgroupDirectory dir) throws CrakException {
         return dir.read(STATE).strip().equals(FROZEN);
     }

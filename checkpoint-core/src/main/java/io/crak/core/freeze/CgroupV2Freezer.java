@@ -43,6 +43,11 @@ public final class CgroupV2Freezer extends CgroupFreezer {
     }
 
     @Override
+    String[] thawWrite(CgroupDirectory dir) {
+        return new String[] {dir.path().resolve(FREEZE).toString(), "0"};
+    }
+
+    @Override
     boolean isFrozen(CgroupDirectory dir) throws CrakException {
         return eventsSayFrozen(dir.read(EVENTS));
     }
