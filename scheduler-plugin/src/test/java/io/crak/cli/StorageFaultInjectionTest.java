@@ -26,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code crak dump --storage} SIGKILLed at random moments of a checkpoint, 50 times: after each
  * kill the latest consistent generation is a complete one (the previous, or the new one if the
  * kill came after its commit), and restoring it gives a job that finishes with the checksum of an
- * uninterrupted run.
+ * uninterrupted run (restored whenever the latest generation changed, and after the last kill:
+ * restoring the same generation again proves nothing new).
  */
 @Tag("integration")
 class StorageFaultInjectionTest {
     private static final int KILLS = 50;
-    private static final List<String> JOB_ARGS = List.of("--threads", "2", "--steps", "4000", "--cells", "4096");
+    private static final List<String> JOB_ARGS = List.of("--threads", "2", "--steps", "40000", "--cells", "4096");
 
     @TempDir
     Path dir;
@@ -77,15 +78,18 @@ class StorageFaultInjectionTest {
             }
             job.destroyForcibly();
             job.waitFor(10, TimeUnit.SECONDS);
-            Generation g = repo.latestConsistent("j").orElseThrow(() -> new AssertionError("no consistent generation"));
+            Generation g = repo.latestConsistent("j").orElseThrow(
+                    () -> new AssertionError("no consistent generation: " + CrakCli.read(log)));
             long previous = latest;
             assertTrue(previous < 0 || g.number() == previous || g.number() == previous + 1,
                     () -> "latest consistent went from " + previous + " to " + g.number());
             latest = g.number();
-            assertEquals(0, CrakCli.run(log, "restore", "--storage", storage.toString(), "--job", "j"),
-                    () -> CrakCli.read(log));
-            int kill = i;
-            assertEquals(expected, Checksums.read(out), () -> "after kill " + kill + ": " + CrakCli.read(log));
+            if (g.number() != previous || i == KILLS - 1) {
+                assertEquals(0, CrakCli.run(log, "restore", "--storage", storage.toString(), "--job", "j"),
+                        () -> CrakCli.read(log));
+                int kill = i;
+                assertEquals(expected, Checksums.read(out), () -> "after kill " + kill + ": " + CrakCli.read(log));
+            }
         }
     }
 
