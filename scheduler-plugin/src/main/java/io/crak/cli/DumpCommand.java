@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Checkpoint a process and all its descendants into an image directory (--images) or",
-            "as a new generation of a job in checkpoint storage (--storage, --job).",
+        description = {"Checkpoint a process and all its descendants (to images or to checkpoint storage).",
+            "Writes an image directory (--images) or a new generation of a job in storage (--storage, --job).",
             "Without --leave-running the tree is killed once the images are safely written (committed)."})
 public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--pid", required = true, paramLabel = "PID", description = "root of the process tree to dump")

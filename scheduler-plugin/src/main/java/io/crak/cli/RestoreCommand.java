@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore a process tree from an image directory, with its original pids.",
+        description = {"Restore a process tree, with its original pids, from images or checkpoint storage.",
             "Without --detach, waits for the restored root and exits with its exit status."})
 public final class RestoreCommand implements Callable<Integer> {
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
