@@ -46,6 +46,22 @@ public final class CheckpointedProgram {
     }
 
     /** Compiles PKG/NAME.c when needed and starts it with args; its first argument is its go file. */
+    /**
+     * The common case: start the program, dump and kill it, restore it, let it check itself; its
+     * exit status must be 0 (its output says what failed otherwise).
+     */
+    public static void assertSurvivesDumpKillRestore(String source, Path dir) throws Exception {
+        CheckpointedProgram p = start(source, dir);
+        try {
+            p.dump();
+            p.restore();
+            int status = p.go().shellStatus();
+            org.junit.jupiter.api.Assertions.assertEquals(0, status, p.output());
+        } finally {
+            p.killIfAlive();
+        }
+    }
+
     public static CheckpointedProgram start(String source, Path dir, String... args) throws Exception {
         ChildReaper.get();
         Path bin = compile(source);

@@ -1,7 +1,5 @@
 package io.crak.core.eventfd;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.crak.core.cprog.CheckpointedProgram;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
@@ -13,14 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EventFdCheckpointTest {
     @Test
     void survivesDumpKillRestore(@TempDir Path dir) throws Exception {
-        CheckpointedProgram p = CheckpointedProgram.start("eventfd/eventfd.c", dir);
-        try {
-            p.dump();
-            p.restore();
-            int status = p.go().shellStatus();
-            assertEquals(0, status, p.output());
-        } finally {
-            p.killIfAlive();
-        }
+        CheckpointedProgram.assertSurvivesDumpKillRestore("eventfd/eventfd.c", dir);
     }
 }
