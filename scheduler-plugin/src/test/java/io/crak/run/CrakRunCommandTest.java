@@ -132,6 +132,7 @@ class CrakRunCommandTest {
     /**
      * Storage on a 1 MiB tmpfs: every checkpoint fails (one line each), the job runs on; killed
      * before it has any generation, it is started again from the beginning and still ends right.
+     * (The job runs a few seconds, so that its first checkpoint always finds it alive.)
      */
     @Test
     void failingCheckpointsLeaveTheJobRunningAndAKillRerunsIt() throws Exception {
@@ -139,7 +140,7 @@ class CrakRunCommandTest {
         mount("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", tiny.toString());
         try {
             List<String> command = List.of(SampleJobs.binary(SampleJob.MEMHOG).toString(), "--mib", "16",
-                    "--passes", "150", "--untouched-mib", "0");
+                    "--passes", "600", "--untouched-mib", "0");
             List<String> args = new ArrayList<>(List.of("--checkpoint-every", "1s", "--storage", tiny.toString(),
                     "--name", "memhog", "--"));
             args.addAll(command);
