@@ -46,6 +46,8 @@ public final class SeizedTree {
             }
             return;
         }
+        java.util.List<Integer> deadThreads = new java.util.ArrayList<>();
+        java.util.List<Integer> deadLeaders = new java.util.ArrayList<>();
         for (SeizedProcess p : processes.values()) {
             for (TracedThread t : p.threads.values()) {
                 if (t == null) {
@@ -68,9 +70,38 @@ public final class SeizedTree {
                         Tracer.tgkill(p.pid, t.tid, t.groupStopSignal);
                     }
                 } catch (NativeException e) {
-                    // thread gone: nothing to release
+                    // Killed while we held it (ESRCH): a dead tracee is handed to its real parent
+                    // only once its tracer has waited for it, else its pid stays taken.
+                    (t.tid == p.pid ? deadLeaders : deadThreads).add(t.tid);
                 }
             }
+        }
+        reapDead(deadThreads, deadLeaders);
+    }
+
+    /** Reaps killed tracees: other threads first, since a dead leader is reported after them. */
+    private static void reapDead(java.util.List<Integer> threads, java.util.List<Integer> leaders) {
+        threads.forEach(SeizedTree::reapIfDead);
+        leaders.forEach(SeizedTree::reapIfDead);
+    }
+
+    /** How long a killed thread may take to become reportable to its tracer. */
+    private static final long DEAD_TRACEE_WAIT_MILLIS = 500;
+
+    private static void reapIfDead(int tid) {
+        long deadline = System.currentTimeMillis() + DEAD_TRACEE_WAIT_MILLIS;
+        try {
+            while (System.currentTimeMillis() < deadline) {
+                WaitStatus s = Tracer.poll(tid);
+                if (s != null && !s.stopped()) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (NativeException e) {
+            // ECHILD: not (or no longer) ours to wait for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
