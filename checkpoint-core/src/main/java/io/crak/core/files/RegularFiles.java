@@ -44,9 +44,17 @@ public final class RegularFiles implements FdKind {
 
     @Override
     public long open(RestoreContext ctx, FdImage f) throws CrakException, IOException {
-        int flags = f.flags() & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+        int flags = reopenFlags(f.flags());
         ctx.resetData();
         return ctx.leader().check("open of " + f.path(), Syscalls.OPEN, ctx.putString(f.path()), flags, 0);
+    }
+
+    /**
+     * The dumped open flags, less those that only mean something at creation (O_CREAT, O_EXCL,
+     * O_TRUNC — which would destroy the content — and O_NOCTTY): what reopening the same file takes.
+     */
+    public static int reopenFlags(int dumped) {
+        return dumped & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
     }
 
     @Override

@@ -20,10 +20,6 @@ import java.nio.file.Path;
  */
 public final class UnlinkedFiles implements FdKind {
     static final String DELETED_SUFFIX = " (deleted)";
-    private static final int O_CREAT = 0100;
-    private static final int O_EXCL = 0200;
-    private static final int O_NOCTTY = 0400;
-    private static final int O_TRUNC = 01000;
 
     @Override
     public String name() {
@@ -48,7 +44,7 @@ public final class UnlinkedFiles implements FdKind {
     @Override
     public long open(RestoreContext ctx, FdImage f) throws CrakException, IOException {
         String held = ctx.session.unlinkedFiles.pathOf(((UnlinkedFile) f.state()).entry());
-        int flags = f.flags() & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+        int flags = io.crak.core.files.RegularFiles.reopenFlags(f.flags());
         ctx.resetData();
         return ctx.leader().check("reopen of " + f.path() + " (held at " + held + ")", Syscalls.OPEN,
                 ctx.putString(held), flags, 0);
