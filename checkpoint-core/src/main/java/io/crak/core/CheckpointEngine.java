@@ -60,7 +60,7 @@ public final class CheckpointEngine {
                 capture(tree, images, session);
                 PhaseLog.mark("capture", c0);
                 long w0 = System.nanoTime();
-                writeImages(req.rootPid(), tree, images, sink, req.includePaths());
+                writeImages(req.rootPid(), session.pids, images, sink, req.includePaths());
                 PhaseLog.mark("write", w0);
                 if (req.leaveRunning()) {
                     session.runBeforeRelease(false);
@@ -90,15 +90,18 @@ public final class CheckpointEngine {
             throws CrakException, IOException {
         session.treePids.addAll(tree.processes.keySet());
         ProcFiles proc = new ProcFiles();
+        session.pids = io.crak.core.tree.PidNamespaceScan.scan(tree, proc);
         for (SeizedProcess p : tree.processes.values()) {
-            ProcessImage img = new ProcessImage(p.pid);
+            ProcessImage img = new ProcessImage(session.pids.image(p.pid));
             images.put(p.pid, img);
             try (DumpContext ctx = new DumpContext(p, session, proc)) {
+                if (!p.zombie) {
+                    p.syscallInsn = KernelLayout.syscallInstruction(p.pid);
+                }
                 new io.crak.core.tree.TreeDumper().dump(ctx, img);
                 if (p.zombie) {
                     continue;
                 }
-                p.syscallInsn = KernelLayout.syscallInstruction(p.pid);
                 for (Resource r : Resources.ORDER) {
                     r.dumper().dump(ctx, img);
                 }
@@ -107,21 +110,25 @@ public final class CheckpointEngine {
         MemoryDumper.addSharedRuns(session.sharedRegions, images);
     }
 
-    private static void writeImages(int rootPid, SeizedTree tree, Map<Integer, ProcessImage> images, ImageSink sink,
+    /** images: by host pid, holding image pids. */
+    private static void writeImages(int rootPid, PidMap pids, Map<Integer, ProcessImage> images, ImageSink sink,
             List<java.nio.file.Path> includePaths) throws IOException, CrakException {
-        Inventory inv = new Inventory(ImageFormat.VERSION, KernelLayout.release(), KernelLayout.hostname(), rootPid,
-                new ArrayList<>(images.keySet()), KernelLayout.hostVdsoLayout(), System.currentTimeMillis());
+        List<Integer> imagePids = images.values().stream().map(i -> i.pid).toList();
+        Inventory inv = new Inventory(ImageFormat.VERSION, KernelLayout.release(), KernelLayout.hostname(),
+                pids.image(rootPid), new ArrayList<>(imagePids), KernelLayout.hostVdsoLayout(), System.currentTimeMillis(),
+                pids.isNamespaced());
         sink.write(ImageFormat.INVENTORY, ImageFormat.encode(inv));
         for (ProcessImage img : images.values()) {
             sink.write(ImageFormat.processEntry(img.pid), ImageFormat.encode(img));
         }
         // files.json and the contents of included and nameless files, before any page entry
-        io.crak.core.unlinked.FileContentsWriter.write(includePaths, images.values(), sink);
-        for (ProcessImage img : images.values()) {
+        io.crak.core.unlinked.FileContentsWriter.write(includePaths, images, sink);
+        for (Map.Entry<Integer, ProcessImage> e : images.entrySet()) {
+            ProcessImage img = e.getValue();
             if (img.memory == null) {
                 continue;
             }
-            try (io.crak.core.ptrace.ProcessMemory mem = new io.crak.core.ptrace.ProcessMemory(img.pid, false);
+            try (io.crak.core.ptrace.ProcessMemory mem = new io.crak.core.ptrace.ProcessMemory(e.getKey(), false);
                     OutputStream out = sink.entry(ImageFormat.pagesEntry(img.pid), img.memory.pageBytes())) {
                 MemoryDumper.writePages(mem, img.memory, out);
             }

@@ -26,8 +26,14 @@ public final class DumpContext implements AutoCloseable {
         this.proc = proc;
     }
 
+    /** The pid as crak sees it: for ptrace and /proc. */
     public int pid() {
         return process.pid;
+    }
+
+    /** What the images call the task crak sees as {@code hostPid} (0: outside the tree's pid namespace). */
+    public int imagePid(int hostPid) {
+        return session.pids.image(hostPid);
     }
 
     public ProcessMemory memory() throws IOException {
@@ -56,13 +62,22 @@ public final class DumpContext implements AutoCloseable {
         return process.scratch;
     }
 
-    /** Unmaps the scratch page: nothing injected is left behind. */
-    @Override
-    public void close() throws CrakException, IOException {
+    /**
+     * Unmaps the scratch page now. A dumper that runs before the memory dumper must call it when
+     * done: the memory dump must not see the page (the kernel may even have merged it into a
+     * neighbouring mapping).
+     */
+    public void releaseScratch() throws CrakException {
         if (process.scratch != 0) {
             leaderRemote().check("munmap of the scratch page", Syscalls.MUNMAP, process.scratch, SCRATCH_BYTES);
             process.scratch = 0;
         }
+    }
+
+    /** Unmaps the scratch page: nothing injected is left behind. */
+    @Override
+    public void close() throws CrakException, IOException {
+        releaseScratch();
         if (memory != null) {
             memory.close();
         }

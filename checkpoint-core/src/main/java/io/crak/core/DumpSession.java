@@ -15,6 +15,8 @@ public final class DumpSession {
     public final List<OpenFileKey> openFiles = new ArrayList<>();
     /** Pids of every process of the tree, to tell whether the peer of a connection is in the job. */
     public final java.util.Set<Integer> treePids = new java.util.LinkedHashSet<>();
+    /** Host pids to image pids: the identity unless the tree is a pid namespace of its own. */
+    public PidMap pids = PidMap.identity();
     /** Whether TCP connections to peers outside the job are dropped instead of refusing the dump. */
     public boolean dropExternalTcp;
     /** Run just before the tree is let go (killed or not), e.g. to take sockets out of TCP repair mode. */

@@ -25,8 +25,14 @@ public final class RestoreContext implements AutoCloseable {
         resetData();
     }
 
+    /** The pid the images and the restored tree know: for system calls run inside the tree. */
     public int pid() {
         return image.pid;
+    }
+
+    /** The pid crak sees: for ptrace and /proc. */
+    public int hostPid() {
+        return session.hostPid(image.pid);
     }
 
     public RemoteSyscall remote(int tid) {
@@ -39,9 +45,21 @@ public final class RestoreContext implements AutoCloseable {
 
     public ProcessMemory memory() throws IOException {
         if (memory == null) {
-            memory = new ProcessMemory(image.pid, true);
+            memory = new ProcessMemory(hostPid(), true);
         }
         return memory;
+    }
+
+    /**
+     * Opens, in this process, a new description of a file crak holds open at crakFd: through
+     * crak's /proc/PID/fd, reached from the directory descriptor of crak's /proc the tree inherited
+     * (once the tree has a pid namespace of its own, its /proc does not show crak).
+     */
+    public long openCrakFd(int crakFd, int flags, String what) throws CrakException, IOException {
+        resetData();
+        String path = io.crak.core.jna.Tracer.getpid() + "/fd/" + crakFd;
+        return leader().check(what + " (crak's fd " + crakFd + ")", io.crak.core.ptrace.Syscalls.OPENAT,
+                session.crakProcFd, putString(path), flags, 0);
     }
 
     /** Forgets earlier data placements: call before preparing the arguments of a new call. */

@@ -12,6 +12,17 @@ public final class RestoreSession {
     public final Inventory inventory;
     public final ImageSource source;
     public final RestoreArea area;
+    /** Image pids to host pids, filled as the tree is created. */
+    public final io.crak.core.PidMap pids;
+    /** The descriptor number at which every restored process holds a pidfd of crak until the end. */
+    public int crakPidfd = -1;
+    /** The descriptor number at which every restored process holds crak's /proc (O_PATH) until the end. */
+    public int crakProcFd = -1;
+
+    /** Whether fd is one of the restorer's own descriptors every restored process holds until the end. */
+    public boolean isRestorerFd(int fd) {
+        return fd == crakPidfd || fd == crakProcFd;
+    }
     /** Shared anonymous memory by dumped shmem inode: the process and range that created it. */
     public final Map<Long, long[]> sharedOwners = new HashMap<>();
     /** Nameless files (deleted while open, memfd) recreated from the image, held by crak. */
@@ -28,13 +39,20 @@ public final class RestoreSession {
     /** One injector per task, so signals held back during injection are remembered until release. */
     private final Map<Integer, RemoteSyscall> remotes = new HashMap<>();
 
+    /** The injector for a task by its image tid. */
     public RemoteSyscall remote(int tid) {
-        return remotes.computeIfAbsent(tid, t -> new RemoteSyscall(t, area.syscallInsn()));
+        return remotes.computeIfAbsent(tid, t -> new RemoteSyscall(pids.host(t), area.syscallInsn()));
+    }
+
+    /** The host pid of a task by its image pid. */
+    public int hostPid(int imagePid) {
+        return pids.host(imagePid);
     }
 
     RestoreSession(Inventory inventory, ImageSource source, RestoreArea area) {
         this.inventory = inventory;
         this.source = source;
         this.area = area;
+        this.pids = inventory.pidNamespace() ? PidMap.namespaced() : PidMap.identity();
     }
 }

@@ -42,6 +42,8 @@ final class TreeRestore {
     /** How long a pid held by a zombie may take to be reaped before the restore calls it taken. */
     static final java.time.Duration ZOMBIE_REAP_WAIT = java.time.Duration.ofSeconds(3);
     private static final int PROT_RWX = 7;
+    private static final int O_DIRECTORY = 0x10000;
+    private static final int O_PATH = 0x200000;
     private static final int MAP_PRIVATE_ANON_FIXED_NOREPLACE = 0x02 | 0x20 | 0x100000;
 
     private final RestoreRequest req;
@@ -95,6 +97,7 @@ final class TreeRestore {
             RestoreArea area = prepareStub(stubPid, images);
             RestoreSession session = new RestoreSession(inv, source, area);
             session.unlinkedFiles = unlinked;
+            giveStubRestorerFds(stubPid, session, images);
             TreeRestorer tree = new TreeRestorer(session);
             tree.create(stubPid, images, created::add);
             // The stub has done its part: once it is gone the root's parent is this process (a
@@ -120,12 +123,15 @@ final class TreeRestore {
             tree.exitZombies(images);
             for (ProcessImage img : images) {
                 if (!img.tree.zombie()) {
+                    session.remote(img.pid).check("close of crak's pidfd", Syscalls.CLOSE, session.crakPidfd);
+                    session.remote(img.pid).check("close of crak's /proc", Syscalls.CLOSE, session.crakProcFd);
                     session.remote(img.pid).check("munmap of the restore area", Syscalls.MUNMAP, area.start(),
                             RestoreArea.SIZE_BYTES);
                 }
             }
             release(session, images);
-            return new RestoredTree(inv.rootPid(), List.copyOf(inv.pids()));
+            return new RestoredTree(session.hostPid(inv.rootPid()),
+                    inv.pids().stream().map(session::hostPid).toList());
         } catch (CrakException | IOException | NativeException | RuntimeException e) {
             killCreated();
             String msg = e.getMessage();
@@ -145,6 +151,9 @@ final class TreeRestore {
                     + ", this kernel " + KernelLayout.release() + " has " + host);
         }
         for (ProcessImage img : images) {
+            if (inv.pidNamespace()) {
+                break; // a fresh pid namespace: every pid of the images is free there
+            }
             List<Integer> ids = new ArrayList<>();
             ids.add(img.pid);
             img.threads.forEach(t -> ids.add(t.tid()));
@@ -157,11 +166,15 @@ final class TreeRestore {
                             + "); the tree cannot get its pids back");
                 }
             }
+        }
+        for (ProcessImage img : images) {
             if (img.tree.zombie()) {
                 continue;
             }
             CredsImage c = img.creds;
-            if (req.ownerUid() >= 0) {
+            boolean trustedInit = img == images.get(0) && req.initExecutable().isPresent()
+                    && req.initExecutable().get().toString().equals(img.memory.exe());
+            if (req.ownerUid() >= 0 && !trustedInit) {
                 for (int u : c.uid()) {
                     if (u != req.ownerUid()) {
                         throw new CrakException("pid " + img.pid + " ran as uid " + u + ", not as the job owner uid "
@@ -290,7 +303,7 @@ final class TreeRestore {
                 continue;
             }
             for (ThreadImage t : img.threads) {
-                Tracer.setRegs(t.tid(), UserRegs.fromBytes(t.regs()));
+                Tracer.setRegs(session.hostPid(t.tid()), UserRegs.fromBytes(t.regs()));
             }
         }
         for (ProcessImage img : images) {
@@ -308,7 +321,7 @@ final class TreeRestore {
                     stop = 0;
                 }
                 try {
-                    Tracer.detach(t.tid(), signal);
+                    Tracer.detach(session.hostPid(t.tid()), signal);
                 } catch (NativeException e) {
                     if (e.errno() != io.crak.core.jna.Errno.ESRCH) {
                         throw e;
@@ -317,9 +330,38 @@ final class TreeRestore {
                 }
             }
             if (stop != 0) {
-                Tracer.kill(img.pid, stop);
+                Tracer.kill(session.hostPid(img.pid), stop);
             }
         }
+    }
+
+    /**
+     * Gives the restorer process, and so by inheritance every process of the tree, two descriptors
+     * at numbers above every descriptor of the images, closed in each process at the end: a pidfd
+     * of crak (the tree takes descriptors crak made with pidfd_getfd on it) and crak's /proc as an
+     * O_PATH directory (the tree reopens files crak holds through it). A tree with a pid namespace
+     * of its own sees neither crak's pid nor crak's /proc otherwise.
+     */
+    private static void giveStubRestorerFds(int stubPid, RestoreSession session, List<ProcessImage> images)
+            throws CrakException, IOException {
+        int number = images.stream().flatMap(i -> i.fds.stream()).mapToInt(FdImage::fd).max().orElse(2) + 1;
+        RemoteSyscall r = new RemoteSyscall(stubPid, session.area.syscallInsn());
+        long pidfd = r.check("pidfd_open of crak (pid " + Tracer.getpid() + ")", Syscalls.PIDFD_OPEN, Tracer.getpid(), 0);
+        session.crakPidfd = moveTo(r, pidfd, number);
+        long procPath = session.area.dataStart();
+        try (ProcessMemory mem = new ProcessMemory(stubPid, true)) {
+            mem.write(procPath, "/proc\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        long proc = r.check("open of crak's /proc", Syscalls.OPEN, procPath, O_PATH | O_DIRECTORY, 0);
+        session.crakProcFd = moveTo(r, proc, number + 1);
+    }
+
+    private static int moveTo(RemoteSyscall r, long fd, int number) throws CrakException {
+        if (fd != number) {
+            r.check("dup2 of fd " + fd + " to fd " + number, Syscalls.DUP2, fd, number);
+            r.call(Syscalls.CLOSE, fd);
+        }
+        return number;
     }
 
     /** Kills the restorer process and reaps it (we are its parent as subreaper). */
@@ -342,16 +384,6 @@ final class TreeRestore {
                 // gone already
             }
         }
-        // reverse creation order: threads before their leaders, children before parents
-        for (int i = created.size() - 1; i >= 0; i--) {
-            int pid = created.get(i);
-            try {
-                while (Tracer.waitFor(pid).stopped()) {
-                    Tracer.cont(pid, 0);
-                }
-            } catch (NativeException e) {
-                // reaped or not ours
-            }
-        }
+        io.crak.core.ptrace.SeizedTree.awaitGone(created);
     }
 }

@@ -95,7 +95,7 @@ public final class Epolls implements FdKind {
         long event = session.area.dataStart();
         for (Pending p : sets) {
             RemoteSyscall r = session.remote(p.pid());
-            try (ProcessMemory mem = new ProcessMemory(p.pid(), true)) {
+            try (ProcessMemory mem = new ProcessMemory(session.hostPid(p.pid()), true)) {
                 for (EpollState.Target t : p.state().targets()) {
                     ByteBuffer b = ByteBuffer.allocate(EPOLL_EVENT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                     mem.write(event, b.putInt(t.events()).putLong(t.data()).array());

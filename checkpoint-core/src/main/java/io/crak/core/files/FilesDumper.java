@@ -42,7 +42,7 @@ public final class FilesDumper implements Resource.Dumper {
             boolean cloexec = (info.flags() & O_CLOEXEC) != 0;
             int flags = info.flags() & ~O_CLOEXEC;
             if (shared[0] != 0) {
-                image.fds.add(new FdImage(fd, link, flags, info.pos(), cloexec, shared[0], shared[1], null, null));
+                image.fds.add(new FdImage(fd, link, flags, info.pos(), cloexec, ctx.imagePid(shared[0]), shared[1], null, null));
                 continue;
             }
             FdKind kind = FdKinds.forLink(link).orElseThrow(() -> unsupported(pid, fd, link));

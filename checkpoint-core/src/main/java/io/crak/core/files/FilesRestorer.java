@@ -25,9 +25,12 @@ public final class FilesRestorer implements Resource.Restorer {
     @Override
     public void restore(RestoreContext ctx, ProcessImage image) throws CrakException, IOException {
         RemoteSyscall r = ctx.leader();
-        try (Stream<Path> s = Files.list(Path.of("/proc", Integer.toString(ctx.pid()), "fd"))) {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Integer.toString(ctx.hostPid()), "fd"))) {
             for (Path p : s.toList()) {
-                r.call(Syscalls.CLOSE, Integer.parseInt(p.getFileName().toString()));
+                int fd = Integer.parseInt(p.getFileName().toString());
+                if (!ctx.session.isRestorerFd(fd)) {
+                    r.call(Syscalls.CLOSE, fd);
+                }
             }
         }
         for (FdImage f : image.fds) {
@@ -53,7 +56,19 @@ public final class FilesRestorer implements Resource.Restorer {
         }
     }
 
-    /** A duplicate of another process's descriptor (same open file description), via pidfd_getfd. */
+    /**
+     * A duplicate of a descriptor crak itself made (a socket in repair mode, a new terminal), via
+     * pidfd_getfd on the pidfd of crak every restored process inherited from the restorer process:
+     * crak's pid does not exist in a pid namespace of the tree's own, so pidfd_open could not find it.
+     */
+    public static long takeFromCrak(io.crak.core.RestoreSession session, RemoteSyscall r, int fd) throws CrakException {
+        return r.check("pidfd_getfd of crak's fd " + fd, Syscalls.PIDFD_GETFD, session.crakPidfd, fd, 0);
+    }
+
+    /**
+     * A duplicate of another process's descriptor (same open file description), via pidfd_getfd;
+     * pid is an image pid, looked up by the process r runs in.
+     */
     public static long takeFrom(RemoteSyscall r, int pid, int fd) throws CrakException {
         long pidfd = r.check("pidfd_open of pid " + pid, Syscalls.PIDFD_OPEN, pid, 0);
         try {

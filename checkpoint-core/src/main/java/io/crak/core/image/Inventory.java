@@ -9,9 +9,12 @@ import java.util.List;
  * @param pids every process, parents before children (the root first)
  * @param vdso sizes in bytes of [vvar], [vvar_vclock] and [vdso] on the dumping host; a restore
  *     host whose layout differs is refused
+ * @param pidNamespace the root was pid 1 of a pid namespace holding the whole tree: the pids are
+ *     that namespace's, and a restore makes a fresh pid namespace (with its own mount namespace and
+ *     /proc) for them
  */
 public record Inventory(int formatVersion, String kernel, String host, int rootPid, List<Integer> pids,
-        List<SpecialArea> vdso, long dumpedAtMillis) {
+        List<SpecialArea> vdso, long dumpedAtMillis, boolean pidNamespace) {
 
     /** A kernel-provided mapping by name and size. */
     public record SpecialArea(String name, long size) {

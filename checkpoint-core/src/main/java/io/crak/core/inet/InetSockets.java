@@ -10,7 +10,6 @@ import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
-import io.crak.core.jna.Tracer;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
@@ -209,7 +208,7 @@ public final class InetSockets implements FdKind {
             throw new CrakException(where + "rebuilding " + f.path() + ": " + e.getMessage(), e);
         }
         try {
-            long fd = FilesRestorer.takeFrom(ctx.leader(), Tracer.getpid(), sock);
+            long fd = FilesRestorer.takeFromCrak(ctx.session, ctx.leader(), sock);
             ctx.leader().check("fcntl(F_SETFL) of socket fd " + fd, Syscalls.FCNTL, fd, F_SETFL, f.flags());
             return fd;
         } finally {

@@ -56,7 +56,7 @@ public final class MemoryRestorer implements Resource.Restorer {
         RemoteSyscall r = ctx.leader();
         MemoryImage mi = image.memory;
         RestoreArea area = ctx.session.area;
-        List<VmArea> current = MapsParser.parse(Files.readString(Path.of("/proc", Integer.toString(ctx.pid()), "maps")));
+        List<VmArea> current = MapsParser.parse(Files.readString(Path.of("/proc", Integer.toString(ctx.hostPid()), "maps")));
         List<VmArea> vdsoNow = new ArrayList<>();
         for (VmArea v : current) {
             if (v.start() == area.start() || v.path().equals("[vsyscall]")) {
@@ -129,9 +129,11 @@ public final class MemoryRestorer implements Resource.Restorer {
         boolean writableShared = v.shared() && (v.prot() & PROT_WRITE) != 0;
         ctx.resetData();
         // a file without a name is reopened where crak holds its recreated copy
-        String file = v.unlinkedEntry() == null ? v.path() : ctx.session.unlinkedFiles.pathOf(v.unlinkedEntry());
-        long path = ctx.putString(file);
-        long fd = r.check("open of mapped file " + v.path(), Syscalls.OPEN, path, writableShared ? O_RDWR : O_RDONLY);
+        int flags = writableShared ? O_RDWR : O_RDONLY;
+        long fd = v.unlinkedEntry() == null
+                ? r.check("open of mapped file " + v.path(), Syscalls.OPEN, ctx.putString(v.path()), flags)
+                : ctx.openCrakFd(ctx.session.unlinkedFiles.heldFd(v.unlinkedEntry()), flags,
+                        "open of mapped file " + v.path());
         try {
             r.check("mmap of " + v.describe(), Syscalls.MMAP, v.start(), v.size(), v.prot(),
                     (v.shared() ? MAP_SHARED : MAP_PRIVATE) | MAP_FIXED, fd, v.offset());

@@ -145,7 +145,7 @@ final class PipeRebuild {
         r.check("fcntl(F_SETPIPE_SZ, " + s.capacityBytes() + ") of " + f.path(), Syscalls.FCNTL, writeHelper,
                 F_SETPIPE_SZ, s.capacityBytes());
         if (s.buffered() != null && s.buffered().length > 0) {
-            String via = "/proc/" + ctx.pid() + "/fd/" + writeHelper;
+            String via = "/proc/" + ctx.hostPid() + "/fd/" + writeHelper; // opened by crak
             try {
                 int w = PipeCalls.open(via, PipeCalls.O_WRONLY | PipeCalls.O_NONBLOCK);
                 try {

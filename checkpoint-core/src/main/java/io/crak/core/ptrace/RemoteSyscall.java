@@ -21,6 +21,8 @@ public final class RemoteSyscall {
     private final int tid;
     private final long syscallInsn;
     private int deferredSignal;
+    /** The task the last injected fork or clone created, as crak sees it (its PTRACE_EVENT message). */
+    private int lastCreated;
 
     public RemoteSyscall(int tid, long syscallInsn) {
         this.tid = tid;
@@ -75,12 +77,24 @@ public final class RemoteSyscall {
             if (s.stopSig() == (Ptrace.SIGTRAP | 0x80)) {
                 return;
             }
+            if (s.event() == Ptrace.PTRACE_EVENT_FORK || s.event() == Ptrace.PTRACE_EVENT_VFORK
+                    || s.event() == Ptrace.PTRACE_EVENT_CLONE) {
+                lastCreated = (int) Tracer.eventMessage(tid);
+            }
             if (s.event() == 0 && s.stopSig() != Ptrace.SIGTRAP && s.stopSig() != Ptrace.SIGSTOP) {
                 // A real signal arrived meanwhile: keep it for later, do not let it run a handler now.
                 deferredSignal = s.stopSig();
             }
             // Event stops (PTRACE_EVENT_STOP from a pending interrupt) are simply stepped over.
         }
+    }
+
+    /**
+     * The pid crak sees for the task the last injected fork/clone made. clone3 returns the pid in
+     * the caller's namespace, which is not crak's when the tree has a pid namespace of its own.
+     */
+    public int lastCreatedTask() {
+        return lastCreated;
     }
 
     /** Forgets a held-back signal the engine caused itself (the SIGCHLD of a helper it reaped). */

@@ -31,19 +31,11 @@ public final class SeizedTree {
                     // already gone
                 }
             }
-            // A killed leader is reported only after its other threads are gone, so those come first.
+            java.util.List<Integer> tids = new java.util.ArrayList<>();
             for (SeizedProcess p : processes.values()) {
-                for (Integer tid : p.threads.keySet()) {
-                    if (tid != p.pid) {
-                        drainUntilGone(tid);
-                    }
-                }
+                tids.addAll(p.threads.keySet());
             }
-            for (SeizedProcess p : processes.values()) {
-                if (p.threads.containsKey(p.pid)) {
-                    drainUntilGone(p.pid);
-                }
-            }
+            awaitGone(tids);
             return;
         }
         java.util.List<Integer> deadThreads = new java.util.ArrayList<>();
@@ -82,7 +74,10 @@ public final class SeizedTree {
     /** Reaps killed tracees: other threads first, since a dead leader is reported after them. */
     private static void reapDead(java.util.List<Integer> threads, java.util.List<Integer> leaders) {
         threads.forEach(SeizedTree::reapIfDead);
-        leaders.forEach(SeizedTree::reapIfDead);
+        // children (seized after their parents) first, for the same reason as in release(true)
+        for (int i = leaders.size() - 1; i >= 0; i--) {
+            reapIfDead(leaders.get(i));
+        }
     }
 
     /** How long a killed thread may take to become reportable to its tracer. */
@@ -105,16 +100,42 @@ public final class SeizedTree {
         }
     }
 
-    private static void drainUntilGone(int tid) {
+    /** How long killed tracees may take to be gone before we stop waiting for them. */
+    private static final long KILLED_TRACEES_WAIT_MILLIS = 30_000;
+
+    /**
+     * Waits, as their tracer, until every one of these killed tasks is gone. No fixed order can
+     * work: a leader is reported only after its other threads, and a dying pid-namespace init
+     * (any of its threads) waits in the kernel for every task of the namespace, traced zombies
+     * included, to be reaped; so every task is polled in turn until none is left.
+     */
+    public static void awaitGone(java.util.Collection<Integer> killed) {
+        java.util.Set<Integer> left = new java.util.LinkedHashSet<>(killed);
+        long deadline = System.currentTimeMillis() + KILLED_TRACEES_WAIT_MILLIS;
         try {
-            while (true) {
-                WaitStatus s = Tracer.waitFor(tid);
-                if (!s.stopped()) {
-                    return;
+            while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
+                boolean progress = false;
+                for (java.util.Iterator<Integer> it = left.iterator(); it.hasNext();) {
+                    int tid = it.next();
+                    try {
+                        WaitStatus s = Tracer.poll(tid);
+                        if (s != null && s.stopped()) {
+                            Tracer.cont(tid, 0);
+                        } else if (s != null) {
+                            it.remove();
+                            progress = true;
+                        }
+                    } catch (NativeException e) {
+                        it.remove(); // ECHILD: reaped by its parent, or no longer traced by us
+                        progress = true;
+                    }
+                }
+                if (!progress) {
+                    Thread.sleep(1);
                 }
             }
-        } catch (NativeException e) {
-            // ECHILD: already reaped by its parent or no longer traced
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,6 +4,7 @@ package io.crak.core.ptrace;
 public final class Syscalls {
     public static final long READ = 0;
     public static final long OPEN = 2;
+    public static final long OPENAT = 257;
     public static final long CLOSE = 3;
     public static final long LSEEK = 8;
     public static final long MMAP = 9;
@@ -48,6 +49,7 @@ public final class Syscalls {
     public static final long CLONE3 = 435;
     public static final long PIDFD_OPEN = 434;
     public static final long PIDFD_GETFD = 438;
+    public static final long MOUNT = 165;
     /** Pipes and unix sockets (io.crak.core.pipe, io.crak.core.unixsock). */
     public static final long PIPE2 = 293;
     public static final long SOCKET = 41;

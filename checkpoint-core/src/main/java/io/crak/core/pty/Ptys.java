@@ -12,7 +12,6 @@ import io.crak.core.files.FilesRestorer;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PtyCalls;
-import io.crak.core.jna.Tracer;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.proc.ProcStat;
 import io.crak.core.proc.StatParser;
@@ -82,7 +81,7 @@ public final class Ptys implements FdKind {
         for (int pid : ctx.session.treePids) {
             ProcStat st = StatParser.parse(ctx.proc.read(pid, "stat"));
             if (st.ttyNr() == ttyNr && st.session() == pid) {
-                return new PtyState(termios, winsize, pid, st.tpgid());
+                return new PtyState(termios, winsize, ctx.imagePid(pid), ctx.imagePid(st.tpgid()));
             }
         }
         return new PtyState(termios, winsize, 0, 0);
@@ -110,7 +109,7 @@ public final class Ptys implements FdKind {
             throw new CrakException(where + "a new terminal for " + f.path() + ": " + e.getMessage(), e);
         }
         try {
-            long fd = FilesRestorer.takeFrom(ctx.leader(), Tracer.getpid(), slave);
+            long fd = FilesRestorer.takeFromCrak(ctx.session, ctx.leader(), slave);
             ctx.leader().check("fcntl(F_SETFL) of terminal fd " + fd, Syscalls.FCNTL, fd, F_SETFL, f.flags());
             return fd;
         } finally {
@@ -157,7 +156,7 @@ public final class Ptys implements FdKind {
                                 + e.getMessage(), e);
                     }
                     RemoteSyscall r = session.remote(leader);
-                    long fd = FilesRestorer.takeFrom(r, Tracer.getpid(), t.slave());
+                    long fd = FilesRestorer.takeFromCrak(session, r, t.slave());
                     try {
                         r.check("TIOCSCTTY of " + t.path() + " for the session of pid " + leader, Syscalls.IOCTL, fd,
                                 TIOCSCTTY, 0);
@@ -198,13 +197,13 @@ public final class Ptys implements FdKind {
     private static void makeControlling(RestoreSession session, NewTerminal t) throws CrakException, IOException {
         int leader = t.state().sessionLeader();
         RemoteSyscall r = session.remote(leader);
-        long fd = FilesRestorer.takeFrom(r, Tracer.getpid(), t.slave());
+        long fd = FilesRestorer.takeFromCrak(session, r, t.slave());
         try {
             if (t.state().foregroundGroup() <= 0) {
                 return; // no foreground group: TIOCSCTTY left the leader's own
             }
             long arg = session.area.dataStart();
-            try (ProcessMemory mem = new ProcessMemory(leader, true)) {
+            try (ProcessMemory mem = new ProcessMemory(session.hostPid(leader), true)) {
                 mem.write(arg, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
                         .putInt(t.state().foregroundGroup()).array());
             }

@@ -36,7 +36,7 @@ public final class TaskRestorer implements Resource.Restorer {
         if (t.personality() != 0) {
             r.check("personality", Syscalls.PERSONALITY, Integer.toUnsignedLong(t.personality()));
         }
-        List<Rlimit> now = LimitsParser.parse(Files.readString(Path.of("/proc", Integer.toString(ctx.pid()), "limits")));
+        List<Rlimit> now = LimitsParser.parse(Files.readString(Path.of("/proc", Integer.toString(ctx.hostPid()), "limits")));
         for (Rlimit want : t.rlimits()) {
             Rlimit have = now.stream().filter(l -> l.resource() == want.resource()).findFirst().orElse(null);
             if (have != null && have.soft() == want.soft() && have.hard() == want.hard()) {

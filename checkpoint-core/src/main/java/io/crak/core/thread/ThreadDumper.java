@@ -37,7 +37,7 @@ public final class ThreadDumper implements Resource.Dumper {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(ss).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 long[] alt = {b.getLong(0), b.getInt(8), b.getLong(16)};
                 String comm = ctx.proc.readTask(ctx.pid(), t.tid, "comm").strip();
-                image.threads.add(new ThreadImage(t.tid, comm, regs, xstate, mask, tidAddress, robust[0], robust[1],
+                image.threads.add(new ThreadImage(ctx.imagePid(t.tid), comm, regs, xstate, mask, tidAddress, robust[0], robust[1],
                         rseq[0], rseq[1], rseq[2], alt, Tracer.pendingSignals(t.tid, false), t.pendingSignal));
             } catch (NativeException e) {
                 throw new CrakException("pid " + ctx.pid() + " tid " + t.tid + ": " + e.getMessage(), e);

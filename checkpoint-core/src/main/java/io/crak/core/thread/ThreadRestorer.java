@@ -40,8 +40,9 @@ public final class ThreadRestorer implements Resource.Restorer {
                 r.check("sigaltstack", Syscalls.SIGALTSTACK, ctx.putData(ss.array()), 0);
             }
             try {
-                Tracer.setSigmask(t.tid(), t.sigmask());
-                Tracer.setRegset(t.tid(), Ptrace.NT_X86_XSTATE, t.xstate());
+                int host = ctx.session.hostPid(t.tid());
+                Tracer.setSigmask(host, t.sigmask());
+                Tracer.setRegset(host, Ptrace.NT_X86_XSTATE, t.xstate());
             } catch (NativeException e) {
                 throw new CrakException("pid " + ctx.pid() + " tid " + t.tid() + ": " + e.getMessage(), e);
             }

@@ -16,12 +16,17 @@ public final class TreeDumper implements Resource.Dumper {
     public void dump(DumpContext ctx, ProcessImage image) throws CrakException, IOException {
         ProcStat st = StatParser.parse(ctx.proc.read(ctx.pid(), "stat"));
         ProcStatus status = StatusParser.parse(ctx.proc.read(ctx.pid(), "status"));
-        if (status.pidNamespaceDepth() > 0 && status.innermostPid() != ctx.pid()) {
-            throw new CrakException("pid " + ctx.pid() + ": lives in a pid namespace of its own (pid "
-                    + status.innermostPid() + " there); dumping pid namespaces is not supported yet");
-        }
         int stopSignal = ctx.process.zombie ? 0 : ctx.process.leader().groupStopSignal;
-        image.tree = new TreeImage(ctx.pid(), ctx.process.ppid, st.pgrp(), st.session(), ctx.process.zombie,
-                st.exitCode(), stopSignal);
+        // in a namespace of the tree's own, the group and session as seen there (0 when outside it)
+        boolean namespaced = ctx.session.pids.isNamespaced();
+        int pgid = namespaced ? innermost(status.nsPgid(), st.pgrp()) : st.pgrp();
+        int sid = namespaced ? innermost(status.nsSid(), st.session()) : st.session();
+        image.tree = new TreeImage(ctx.imagePid(ctx.pid()), ctx.imagePid(ctx.process.ppid), pgid, sid,
+                ctx.process.zombie, st.exitCode(), stopSignal,
+                namespaced && ctx.imagePid(ctx.pid()) == 1 ? NamespaceLastPid.read(ctx) : 0);
+    }
+
+    private static int innermost(java.util.List<Integer> ids, int fallback) {
+        return ids.isEmpty() ? fallback : ids.get(ids.size() - 1);
     }
 }

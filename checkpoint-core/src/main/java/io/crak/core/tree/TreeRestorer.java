@@ -34,6 +34,8 @@ public final class TreeRestorer {
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int RSEQ_FLAG_UNREGISTER = 1;
     private static final int SIGCHLD_SIGNAL = 17;
+    private static final long CLONE_NEWNS = 0x00020000;
+    private static final long CLONE_NEWPID = 0x20000000;
 
     private final RestoreSession session;
 
@@ -47,12 +49,22 @@ public final class TreeRestorer {
      */
     public void create(int stubPid, List<ProcessImage> images, IntConsumer created) throws CrakException, IOException {
         List<Integer> pids = new ArrayList<>();
+        Parent stub = new Parent(new RemoteSyscall(stubPid, session.area.syscallInsn()), stubPid);
+        boolean newNamespace = session.pids.isNamespaced();
         for (ProcessImage img : images) {
-            int parent = pids.contains(img.tree.ppid()) ? img.tree.ppid() : stubPid;
-            clone(parent, img.pid, 0, SIGCHLD, "process");
-            created.accept(img.pid);
+            boolean fromStub = !pids.contains(img.tree.ppid());
+            if (fromStub && newNamespace && !pids.isEmpty()) {
+                throw new CrakException("pid " + img.pid + " of the images has no parent in its pid namespace");
+            }
+            // the root of a namespaced tree is pid 1 of a fresh pid and mount namespace
+            long flags = fromStub && newNamespace ? CLONE_NEWPID | CLONE_NEWNS : 0;
+            int host = clone(fromStub ? stub : parent(img.tree.ppid()), img.pid, flags, SIGCHLD, "process");
+            created.accept(host);
             pids.add(img.pid);
             dropInheritedRseq(img.pid);
+            if (flags != 0) {
+                PidNamespaceMounts.mountOwnProc(session, img.pid);
+            }
             if (img.tree.sid() == img.pid) {
                 remote(img.pid).check("setsid", Syscalls.SETSID);
                 // before its children exist: they inherit the controlling terminal only by fork
@@ -62,8 +74,7 @@ public final class TreeRestorer {
         for (ProcessImage img : images) {
             for (ThreadImage t : img.threads) {
                 if (t.tid() != img.pid) {
-                    clone(img.pid, t.tid(), THREAD_FLAGS, 0, "thread");
-                    created.accept(t.tid());
+                    created.accept(clone(parent(img.pid), t.tid(), THREAD_FLAGS, 0, "thread"));
                 }
             }
         }
@@ -82,6 +93,11 @@ public final class TreeRestorer {
         }
         for (Map.Entry<Integer, Integer> h : holders.entrySet()) {
             releaseHolder(h.getKey(), h.getValue());
+        }
+        // last: nothing forks in the namespace after this until the job runs
+        ProcessImage root = images.get(0);
+        if (newNamespace && root.tree.nsLastPid() > 0) {
+            NamespaceLastPid.write(session, root.pid, root.tree.nsLastPid());
         }
     }
 
@@ -104,7 +120,7 @@ public final class TreeRestorer {
                     || holders.containsKey(pgid) || pgid == outerGroup || !pids.contains(img.tree.ppid())) {
                 continue;
             }
-            clone(img.tree.ppid(), pgid, 0, SIGCHLD, "holder of process group");
+            clone(parent(img.tree.ppid()), pgid, 0, SIGCHLD, "holder of process group");
             remote(pgid).check("setpgid of the group holder", Syscalls.SETPGID, 0, 0);
             holders.put(pgid, img.tree.ppid());
         }
@@ -112,7 +128,7 @@ public final class TreeRestorer {
     }
 
     private void releaseHolder(int holder, int parent) throws CrakException {
-        exitTask(holder, 0, 0, "ending the holder of process group " + holder);
+        exitTask(session.hostPid(holder), 0, 0, "ending the holder of process group " + holder);
         remote(parent).check("reaping the holder of process group " + holder, Syscalls.WAIT4, holder, 0,
                 0x40000000L /* __WALL */, 0);
         remote(parent).dropDeferred(SIGCHLD_SIGNAL);
@@ -125,13 +141,22 @@ public final class TreeRestorer {
                 continue;
             }
             int status = img.tree.exitStatus();
-            exitTask(img.pid, (status >> 8) & 0xff, status & 0x7f, "recreating the zombie");
+            exitTask(session.hostPid(img.pid), (status >> 8) & 0xff, status & 0x7f, "recreating the zombie");
         }
+    }
+
+    /** A process that forks: the injector of one of its threads and its pid as crak sees it. */
+    private record Parent(RemoteSyscall remote, int hostPid) {
+    }
+
+    private Parent parent(int imagePid) {
+        return new Parent(remote(imagePid), session.hostPid(imagePid));
     }
 
     /**
      * Makes a stopped task leave the way it is asked to: exit_group(code) run at the restore
      * area's syscall instruction, or death by signal sig; waits (as its tracer) until it is gone.
+     * pid is the host pid.
      */
     private void exitTask(int pid, int code, int sig, String what) throws CrakException {
         try {
@@ -156,38 +181,52 @@ public final class TreeRestorer {
         }
     }
 
-    private void clone(int parent, int id, long flags, long exitSignal, String what) throws CrakException, IOException {
+    /**
+     * Clones task {@code id} (its image pid, set with set_tid in the parent's namespace or, with
+     * CLONE_NEWPID, in the new one) from parent, waits for its first stop and records its host pid.
+     *
+     * @return the new task's host pid
+     */
+    private int clone(Parent parent, int id, long flags, long exitSignal, String what) throws CrakException, IOException {
         long args = session.area.dataStart();
         long tidArray = args + CLONE_ARGS_BYTES + 8;
         ByteBuffer b = ByteBuffer.allocate(CLONE_ARGS_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(flags).putLong(0).putLong(0).putLong(0).putLong(exitSignal).putLong(0).putLong(0).putLong(0)
                 .putLong(tidArray).putLong(1).putLong(0);
-        try (ProcessMemory mem = new ProcessMemory(parent, true)) {
+        try (ProcessMemory mem = new ProcessMemory(parent.hostPid(), true)) {
             mem.write(args, b.array());
             mem.write(tidArray, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, id).array());
         }
-        long rc = remote(parent).call(Syscalls.CLONE3, args, CLONE_ARGS_BYTES);
+        long rc = parent.remote().call(Syscalls.CLONE3, args, CLONE_ARGS_BYTES);
         if (rc == -Errno.EEXIST) {
             throw new CrakException("pid " + id + " is taken by another process; cannot restore the " + what
                     + " with its pid");
         }
         if (rc < 0) {
-            throw new CrakException("pid " + parent + ": clone3 of " + what + " " + id + " failed: " + Errno.name((int) -rc));
+            throw new CrakException("pid " + parent.hostPid() + ": clone3 of " + what + " " + id + " failed: "
+                    + Errno.name((int) -rc));
         }
+        int host = parent.remote().lastCreatedTask();
+        if (host <= 0) {
+            throw new CrakException("pid " + parent.hostPid() + ": clone3 of " + what + " " + id
+                    + " reported no fork or clone event");
+        }
+        session.pids.put(id, host);
         try {
-            WaitStatus s = Tracer.waitFor(id);
+            WaitStatus s = Tracer.waitFor(host);
             if (!s.stopped()) {
-                throw new CrakException(what + " " + id + " ended right after creation: " + s);
+                throw new CrakException(what + " " + id + " (host pid " + host + ") ended right after creation: " + s);
             }
         } catch (NativeException e) {
-            throw new CrakException(what + " " + id + ": " + e.getMessage(), e);
+            throw new CrakException(what + " " + id + " (host pid " + host + "): " + e.getMessage(), e);
         }
+        return host;
     }
 
     /** A forked child inherits the restorer's rseq registration, whose memory is about to go. */
     private void dropInheritedRseq(int pid) throws CrakException {
         try {
-            long[] cfg = Tracer.rseqConfiguration(pid);
+            long[] cfg = Tracer.rseqConfiguration(session.hostPid(pid));
             if (cfg[0] != 0) {
                 remote(pid).check("rseq unregistration", Syscalls.RSEQ, cfg[0], cfg[1], RSEQ_FLAG_UNREGISTER, cfg[2]);
             }

@@ -110,8 +110,9 @@ final class UnixRebuild {
         }
         long mine = p.helpers.get(s.inode());
         long theirs = p.helpers.values().stream().filter(h -> h != mine).findFirst().orElseThrow();
-        int ownDup = UnixSocketCalls.duplicate(p.pid, (int) mine);
-        int peerDup = UnixSocketCalls.duplicate(p.pid, (int) theirs);
+        int creatorHost = ctx.session.hostPid(p.pid);
+        int ownDup = UnixSocketCalls.duplicate(creatorHost, (int) mine);
+        int peerDup = UnixSocketCalls.duplicate(creatorHost, (int) theirs);
         try {
             QueueRefill.setBuffers(ownDup, s);
             QueueRefill.refill(peerDup, s, new byte[0]);
@@ -154,7 +155,7 @@ final class UnixRebuild {
             long addr = ctx.putData(sockaddr(s.name()));
             r.check("bind to " + UnixSocketCapture.show(s.name()), Syscalls.BIND, sock, addr, 2 + s.name().length);
         }
-        int dup = UnixSocketCalls.duplicate(ctx.pid(), (int) sock);
+        int dup = UnixSocketCalls.duplicate(ctx.hostPid(), (int) sock);
         try {
             QueueRefill.setBuffers(dup, s);
         } finally {
@@ -165,10 +166,10 @@ final class UnixRebuild {
 
 
     /** A duplicate, in crak, of the restored socket bound to name (the sender of queued datagrams). */
-    private int duplicateBoundTo(byte[] name) throws NativeException {
+    private int duplicateBoundTo(RestoreSession session, byte[] name) throws NativeException {
         for (Placed q : placed) {
             if (q.state().role() != Role.LISTENING && java.util.Arrays.equals(q.state().name(), name)) {
-                return UnixSocketCalls.duplicate(q.pid(), q.fd());
+                return UnixSocketCalls.duplicate(session.hostPid(q.pid()), q.fd());
             }
         }
         throw new NativeException("no restored socket is bound to " + UnixSocketCapture.show(name), io.crak.core.jna.Errno.ENOENT);
@@ -206,7 +207,7 @@ final class UnixRebuild {
         for (Placed p : u.placed) {
             if (p.state().role() != Role.PAIRED && QueueRefill.hasNamedSender(p.state())) {
                 try {
-                    QueueRefill.refillFromSenders(p.state(), u::duplicateBoundTo);
+                    QueueRefill.refillFromSenders(p.state(), name -> u.duplicateBoundTo(session, name));
                 } catch (NativeException e) {
                     throw new CrakException("pid " + p.pid() + " fd " + p.fd() + ": refilling unix socket "
                             + UnixSocketCapture.show(p.state().name()) + ": " + e.getMessage(), e);
@@ -220,7 +221,7 @@ final class UnixRebuild {
             UnixSocketState s = p.state();
             if (s.role() == Role.CONNECTED_TO_NAMED) {
                 long addr = session.area.dataStart();
-                try (ProcessMemory mem = new ProcessMemory(p.pid(), true)) {
+                try (ProcessMemory mem = new ProcessMemory(session.hostPid(p.pid()), true)) {
                     mem.write(addr, sockaddr(s.peerName()));
                 }
                 r.check("connect of fd " + p.fd() + " to " + UnixSocketCapture.show(s.peerName()), Syscalls.CONNECT,

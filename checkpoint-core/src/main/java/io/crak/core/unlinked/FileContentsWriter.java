@@ -37,7 +37,8 @@ public final class FileContentsWriter {
     private FileContentsWriter() {
     }
 
-    public static void write(List<Path> includePaths, Collection<ProcessImage> images, ImageSink sink)
+    /** images: by the host pid whose /proc shows the files. */
+    public static void write(List<Path> includePaths, Map<Integer, ProcessImage> images, ImageSink sink)
             throws CrakException, IOException {
         List<IncludedFile> included = new ArrayList<>();
         for (Path p : includePaths) {
@@ -45,11 +46,13 @@ public final class FileContentsWriter {
         }
         Map<String, Path> sources = new LinkedHashMap<>();
         Map<String, UnlinkedContent> unlinked = new LinkedHashMap<>();
-        for (ProcessImage img : images) {
+        for (Map.Entry<Integer, ProcessImage> e : images.entrySet()) {
+            ProcessImage img = e.getValue();
+            int pid = e.getKey();
             for (FdImage f : img.fds) {
                 if (f.sharedWithPid() == 0 && f.state() instanceof UnlinkedFile u && !unlinked.containsKey(u.entry())) {
-                    Path src = Path.of("/proc", Integer.toString(img.pid), "fd", Integer.toString(f.fd()));
-                    unlinked.put(u.entry(), describe(u.entry(), f.path(), src, img.pid));
+                    Path src = Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(f.fd()));
+                    unlinked.put(u.entry(), describe(u.entry(), f.path(), src, pid));
                     sources.put(u.entry(), src);
                 }
             }
@@ -58,9 +61,9 @@ public final class FileContentsWriter {
             }
             for (VmaImage v : img.memory.vmas()) {
                 if (v.unlinkedEntry() != null && !unlinked.containsKey(v.unlinkedEntry())) {
-                    Path src = Path.of("/proc", Integer.toString(img.pid), "map_files",
+                    Path src = Path.of("/proc", Integer.toString(pid), "map_files",
                             Long.toHexString(v.start()) + "-" + Long.toHexString(v.end()));
-                    unlinked.put(v.unlinkedEntry(), describe(v.unlinkedEntry(), v.path(), src, img.pid));
+                    unlinked.put(v.unlinkedEntry(), describe(v.unlinkedEntry(), v.path(), src, pid));
                     sources.put(v.unlinkedEntry(), src);
                 }
             }

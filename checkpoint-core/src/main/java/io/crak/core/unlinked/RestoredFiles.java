@@ -63,14 +63,14 @@ public final class RestoredFiles implements AutoCloseable {
         return r;
     }
 
-    /** Where a restored process can open the nameless file of this entry. */
-    public String pathOf(String entry) throws CrakException {
+    /** The descriptor, in crak, of the recreated nameless file of this entry. */
+    public int heldFd(String entry) throws CrakException {
         Integer fd = held.get(entry);
         if (fd == null) {
             throw new CrakException("image entry " + entry + " (contents of a nameless file) is not listed in "
                     + FilesManifest.ENTRY);
         }
-        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd;
+        return fd;
     }
 
     private static void recreateIfDifferent(IncludedFile f, ImageSource source) throws CrakException, IOException {

@@ -43,11 +43,9 @@ public final class UnlinkedFiles implements FdKind {
 
     @Override
     public long open(RestoreContext ctx, FdImage f) throws CrakException, IOException {
-        String held = ctx.session.unlinkedFiles.pathOf(((UnlinkedFile) f.state()).entry());
+        int held = ctx.session.unlinkedFiles.heldFd(((UnlinkedFile) f.state()).entry());
         int flags = io.crak.core.files.RegularFiles.reopenFlags(f.flags());
-        ctx.resetData();
-        return ctx.leader().check("reopen of " + f.path() + " (held at " + held + ")", Syscalls.OPEN,
-                ctx.putString(held), flags, 0);
+        return ctx.openCrakFd(held, flags, "reopen of " + f.path());
     }
 
     @Override

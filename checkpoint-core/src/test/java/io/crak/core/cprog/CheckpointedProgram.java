@@ -36,7 +36,11 @@ public final class CheckpointedProgram {
     public final Path dir;
     public final Path output;
     public final Path goFile;
-    public final int pid;
+    /** The root's pid as this JVM sees it; a restore into a fresh pid namespace changes it. */
+    public int pid;
+    /** The util-linux unshare that started a pid-namespace program (0 otherwise). */
+    private int unsharePid;
+    private boolean restored;
 
     private CheckpointedProgram(Path dir, int pid) {
         this.dir = dir;
@@ -45,7 +49,6 @@ public final class CheckpointedProgram {
         this.pid = pid;
     }
 
-    /** Compiles PKG/NAME.c when needed and starts it with args; its first argument is its go file. */
     /**
      * The common case: start the program, dump and kill it, restore it, let it check itself; its
      * exit status must be 0 (its output says what failed otherwise).
@@ -62,24 +65,64 @@ public final class CheckpointedProgram {
         }
     }
 
+    /** Compiles PKG/NAME.c when needed and starts it with args; its first argument is its go file. */
     public static CheckpointedProgram start(String source, Path dir, String... args) throws Exception {
+        List<String> argv = new ArrayList<>();
+        argv.add(dir.resolve("go").toString());
+        argv.addAll(List.of(args));
+        CheckpointedProgram p = launch(List.of(compile(source).toAbsolutePath().toString()), argv, dir,
+                dir.resolve("output.txt"));
+        p.awaitOutput("READY", READY_TIMEOUT);
+        return p;
+    }
+
+    /**
+     * Starts a program as pid 2 of a fresh pid and mount namespace whose init (pid 1, the tree's
+     * root to dump) is a shell that waits for it and exits with its status, as a job's init does.
+     * argv is the whole argument list (go file included where the program expects it); returns
+     * once the program printed ready.
+     */
+    public static CheckpointedProgram startInPidNamespace(String source, Path dir, String ready, String... argv)
+            throws Exception {
+        // the init shell sends the program's output to output.txt; unshare's own complaints when the
+        // dump kills its child go elsewhere
+        List<String> init = List.of("unshare", "--pid", "--fork", "--mount-proc", "/bin/sh", "-c",
+                "exec >\"$0\" 2>&1; \"$@\"; exit $?", dir.resolve("output.txt").toString(),
+                compile(source).toAbsolutePath().toString());
+        CheckpointedProgram launched = launch(init, List.of(argv), dir, dir.resolve("unshare.txt"));
+        CheckpointedProgram p = new CheckpointedProgram(dir, awaitChild(launched.pid));
+        p.unsharePid = launched.pid;
+        p.awaitOutput(ready, READY_TIMEOUT);
+        return p;
+    }
+
+    private static int awaitChild(int parent) throws Exception {
+        Path children = Path.of("/proc", Integer.toString(parent), "task", Integer.toString(parent), "children");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String c = Files.exists(children) ? Files.readString(children).strip() : "";
+            if (!c.isEmpty()) {
+                return Integer.parseInt(c.split(" ")[0]);
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("pid " + parent + " started no child within " + READY_TIMEOUT);
+    }
+
+    private static CheckpointedProgram launch(List<String> command, List<String> argv, Path dir, Path output)
+            throws Exception {
         ChildReaper.get();
-        Path bin = compile(source);
-        List<String> words = new ArrayList<>();
-        words.add(bin.toAbsolutePath().toString());
-        words.add(dir.resolve("go").toString());
-        words.addAll(List.of(args));
+        List<String> words = new ArrayList<>(command);
+        words.addAll(argv);
         StringBuilder cmd = new StringBuilder();
         for (String w : words) {
             cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
         }
-        cmd.append("</dev/null >").append(dir.resolve("output.txt")).append(" 2>&1 & echo $!");
+        cmd.append("</dev/null >").append(output).append(" 2>&1 & echo $!");
         Process sh = new ProcessBuilder("/bin/sh", "-c", cmd.toString()).redirectInput(new File("/dev/null")).start();
         String out = new String(sh.getInputStream().readAllBytes()).strip();
         sh.waitFor();
-        CheckpointedProgram p = new CheckpointedProgram(dir, Integer.parseInt(out));
-        p.awaitOutput("READY", READY_TIMEOUT);
-        return p;
+        return new CheckpointedProgram(dir, Integer.parseInt(out));
     }
 
     static synchronized Path compile(String source) throws IOException, InterruptedException {
@@ -117,13 +160,15 @@ public final class CheckpointedProgram {
     /** Restores the program from dir/images. */
     public void restore() throws Exception {
         try (DirectoryImageSource source = new DirectoryImageSource(dir.resolve("images"))) {
-            new CheckpointEngine().restore(RestoreRequest.unchecked(), source);
+            pid = new CheckpointEngine().restore(RestoreRequest.unchecked(), source).rootPid();
+            restored = true;
         }
     }
 
     /** Lets the restored program check itself; returns its exit status. */
     public ExitStatus go() throws Exception {
-        var exit = ChildReaper.get().exitOf(pid);
+        // not restored yet, a pid-namespace init is unshare's child: unshare exits with its status
+        var exit = ChildReaper.get().exitOf(unsharePid != 0 && !restored ? unsharePid : pid);
         Files.writeString(goFile, "go\n");
         try {
             return exit.get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -151,5 +196,8 @@ public final class CheckpointedProgram {
     /** Kills the program if it is still there (after a failed test). */
     public void killIfAlive() {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (unsharePid != 0) {
+            ProcessHandle.of(unsharePid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 }
