@@ -142,10 +142,27 @@ public final class Seizer {
                 if (!tree.processes.containsKey(rootPid)) {
                     throw new CrakException("pid " + rootPid + ": exited while being seized");
                 }
+                forgetReapedZombies(tree);
                 return;
             }
         }
         throw new CrakException("pid " + rootPid + ": the tree kept changing over " + MAX_SCAN_ROUNDS + " scans");
+    }
+
+    /**
+     * A zombie seen by a scan may have been reaped by its parent before that parent reached its
+     * stop (the ptrace freezer stops threads one after another): the parent consumed its exit
+     * status before the checkpoint's moment, so it is no longer part of the tree. Every live
+     * process is stopped now, so what is still a zombie stays one.
+     */
+    private void forgetReapedZombies(SeizedTree tree) {
+        tree.processes.values().removeIf(p -> {
+            if (!p.zombie) {
+                return false;
+            }
+            ProcStat st = stat(p.pid);
+            return st == null || !st.isExited() || st.ppid() != p.ppid;
+        });
     }
 
     private boolean seizeOne(int pid, int tid) throws CrakException {
