@@ -1,5 +1,6 @@
 package io.crak.cli;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crak.core.ChildReaper;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Never lose a job: a crak dump SIGKILLed while the job is frozen by a cgroup freezer leaves the
- * job running (its freeze watchdog thaws the cgroup), not frozen forever.
+ * job running (its freeze watchdog thaws the cgroup), not frozen forever, and back in the cgroups it
+ * was in before the freezer moved it into a temporary one, which is gone.
  */
 @Tag("integration")
 class KilledDumpThawsTheJobTest {
@@ -38,6 +40,7 @@ class KilledDumpThawsTheJobTest {
                 assertTrue(System.nanoTime() < deadline && job.isAlive(), "memhog did not fill its memory");
                 Thread.sleep(20);
             }
+            String cgroupsBefore = Files.readString(Path.of("/proc", Long.toString(job.pid()), "cgroup"));
             Path log = dir.resolve("log");
             ProcessBuilder pb = CrakCli.command(log, "dump", "--freezer", freezer, "--pid", Long.toString(job.pid()),
                     "--images", dir.resolve("images").toString());
@@ -56,9 +59,39 @@ class KilledDumpThawsTheJobTest {
                 Thread.sleep(50);
             }
             assertTrue(job.isAlive());
+            Path cgroupFile = Path.of("/proc", Long.toString(job.pid()), "cgroup");
+            while (!Files.readString(cgroupFile).equals(cgroupsBefore)) {
+                assertTrue(System.nanoTime() < until, () -> "the job was not moved back to its cgroups:\n"
+                        + CrakCli.read(cgroupFile) + "instead of\n" + cgroupsBefore);
+                Thread.sleep(50);
+            }
+            assertFalse(Files.readString(cgroupFile).contains("crak-freeze-"), cgroupsBefore);
+            while (temporaryGroupExists(freezer, job.pid())) {
+                assertTrue(System.nanoTime() < until, "the temporary freezer cgroup was not removed");
+                Thread.sleep(50);
+            }
         } finally {
             job.destroyForcibly();
             job.waitFor();
+        }
+    }
+
+    /** A crak-freeze-PID-N directory anywhere in the freezer's hierarchy. */
+    private static boolean temporaryGroupExists(String freezer, long pid) throws Exception {
+        Path root = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            String[] after = line.substring(line.indexOf(" - ") + 3).split(" ");
+            boolean v2 = after[0].equals("cgroup2");
+            boolean v1Freezer = after[0].equals("cgroup") && List.of(after[2].split(",")).contains("freezer");
+            if (freezer.equals("cgroup_v2") ? v2 : v1Freezer) {
+                root = Path.of(f[4]);
+            }
+        }
+        assertTrue(root != null, "no " + freezer + " hierarchy mounted");
+        try (var s = Files.find(root, 12, (p, a) -> a.isDirectory()
+                && p.getFileName().toString().startsWith("crak-freeze-" + pid + "-"))) {
+            return s.findAny().isPresent();
         }
     }
 

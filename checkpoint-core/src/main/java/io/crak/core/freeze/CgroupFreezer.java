@@ -106,7 +106,7 @@ public abstract class CgroupFreezer implements Freezer {
                 group = createTempGroup(parent, rootPid);
                 createdGroup = true;
                 moveIn(cgroups);
-                watch(group);
+                watchTemporary(group);
                 requestFreeze(group);
                 awaitFrozen(deadline, rootPid, timeout);
             }
@@ -120,6 +120,16 @@ public abstract class CgroupFreezer implements Freezer {
     private void watch(CgroupDirectory dir) throws CrakException {
         String[] w = thawWrite(dir);
         watchdog = FreezeWatchdog.start(java.nio.file.Path.of(w[0]), w[1]);
+    }
+
+    private void watchTemporary(CgroupDirectory dir) throws CrakException {
+        String[] w = thawWrite(dir);
+        Map<Integer, java.nio.file.Path> origins = new LinkedHashMap<>();
+        for (Map.Entry<Integer, String> e : originalCgroups.entrySet()) {
+            origins.put(e.getKey(), hierarchy.directory(e.getValue()).path());
+        }
+        watchdog = FreezeWatchdog.start(java.nio.file.Path.of(w[0]), w[1], new FreezeWatchdog.TemporaryGroup(dir.path(),
+                origins, hierarchy.directory(fallbackCgroup).path()));
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class RemoteSyscall {
     private final int tid;
     private final long syscallInsn;
     private int deferredSignal;
+    /** Registers to leave the thread with after every call (null: leave the call's). */
+    private UserRegs resumeRegs;
     /** The task the last injected fork or clone created, as crak sees it (its PTRACE_EVENT message). */
     private int lastCreated;
 
@@ -33,8 +35,31 @@ public final class RemoteSyscall {
         return tid;
     }
 
+    /**
+     * After every call, put these registers back at once: a dumped thread must be resumable as it
+     * was at any moment, so that if crak dies between two calls (SIGKILL, OOM) the job goes on
+     * instead of returning from a syscall it never made with a clobbered rip.
+     */
+    public void resumeWith(UserRegs regs) {
+        this.resumeRegs = regs;
+    }
+
     /** Executes the call and returns rax: the result, or -errno. */
     public long call(long nr, long... args) throws CrakException {
+        try {
+            return inject(nr, args);
+        } finally {
+            if (resumeRegs != null) {
+                try {
+                    Tracer.setRegs(tid, resumeRegs);
+                } catch (NativeException e) {
+                    // gone: nothing to resume
+                }
+            }
+        }
+    }
+
+    private long inject(long nr, long... args) throws CrakException {
         try {
             UserRegs r = Tracer.getRegs(tid);
             r.rax = nr;

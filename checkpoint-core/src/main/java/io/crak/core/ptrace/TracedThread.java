@@ -33,6 +33,8 @@ public final class TracedThread {
     public RemoteSyscall remote(long syscallInsn) {
         if (remote == null) {
             remote = new RemoteSyscall(tid, syscallInsn);
+            // between calls the thread holds registers it can resume with (see resumeWith)
+            remote.resumeWith(stoppedRegs.orig_rax >= 0 ? RestartFixup.apply(stoppedRegs, true) : stoppedRegs);
         }
         injected = true;
         return remote;
