@@ -99,7 +99,9 @@ final class TreeRestore {
             session.unlinkedFiles = unlinked;
             giveStubRestorerFds(stubPid, session, images);
             TreeRestorer tree = new TreeRestorer(session);
+            long t0 = System.nanoTime();
             tree.create(stubPid, images, created::add);
+            PhaseLog.mark("create tree", t0);
             // The stub has done its part: once it is gone the root's parent is this process (a
             // subreaper), which is also what a restored parent-death signal must refer to.
             endStub(stubPid);
@@ -114,6 +116,7 @@ final class TreeRestore {
                     }
                 }
             }
+            PhaseLog.mark("resources", t0);
             for (io.crak.core.files.FdKind k : FdKinds.ORDER) {
                 k.finish(session);
             }

@@ -28,6 +28,12 @@ public final class DirectoryImageSource implements ImageSource {
     }
 
     @Override
+    public java.util.Optional<Path> file(String name) {
+        Path p = dir.resolve(name).toAbsolutePath();
+        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+    }
+
+    @Override
     public String describe() {
         return "images " + dir;
     }

@@ -17,6 +17,14 @@ public interface ImageSource extends AutoCloseable {
         }
     }
 
+    /**
+     * The entry as a plain file of its own, when the source keeps it so (a directory of images),
+     * so that a restored process can read its pages itself; empty for archives and streams.
+     */
+    default java.util.Optional<java.nio.file.Path> file(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** A human-readable description for error messages ("images /x/y", "archive z.tar"). */
     String describe();
 

@@ -5,6 +5,7 @@ public final class Syscalls {
     public static final long READ = 0;
     public static final long OPEN = 2;
     public static final long OPENAT = 257;
+    public static final long PREAD64 = 17;
     public static final long CLOSE = 3;
     public static final long LSEEK = 8;
     public static final long MMAP = 9;
