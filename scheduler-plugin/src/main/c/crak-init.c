@@ -11,7 +11,7 @@
  * exits with CMD's status (its exit code, or 128+signal when CMD was killed).
  *
  * Without --pidns it is a child subreaper in the host namespace. With --pidns the process started
- * here unshares, forks pid 1 of the new namespace (which mounts a private /proc and does the
+ * here unshares, forks pid 1 of the new namespace (which mounts its own /proc and does the
  * work above), and relays that pid 1's status and the forwarded signals.
  *
  * With --detach (for a supervisor that is a child subreaper, as Crak's JVM is): the process started
@@ -273,10 +273,15 @@ static int run_as_init(const struct options *o, const sigset_t *set, const sigse
     return supervise(cmd, -cmd, set);
 }
 
-static void mount_private_proc(void)
+/*
+ * The new namespace's /proc must not replace the host's: mounts are made slaves of the host's
+ * first (not private: storage mounted on the host later still propagates into the job, as it does
+ * into a job the engine restores), then /proc is mounted over, seen only here.
+ */
+static void mount_own_proc(void)
 {
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-        die("make / private in the new mount namespace: %s", strerrorname_np(errno));
+    if (mount("none", "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) {
+        die("make / a slave of the host's mounts in the new mount namespace: %s", strerrorname_np(errno));
     }
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
         die("mount /proc in the new pid namespace: %s", strerrorname_np(errno));
@@ -352,7 +357,7 @@ static int run_detached(const struct options *o, const sigset_t *set, const sigs
     }
     await_adoption(o->parent);
     if (o->pidns) {
-        mount_private_proc();
+        mount_own_proc();
     } else if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         die("prctl(PR_SET_CHILD_SUBREAPER): %s", strerrorname_np(errno));
     }
@@ -400,7 +405,7 @@ int main(int argc, char **argv)
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
             die("prctl(PR_SET_PDEATHSIG): %s", strerrorname_np(errno));
         }
-        mount_private_proc();
+        mount_own_proc();
         drop_privileges(&o);
         if (o.drop_user && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
             die("prctl(PR_SET_PDEATHSIG): %s", strerrorname_np(errno));

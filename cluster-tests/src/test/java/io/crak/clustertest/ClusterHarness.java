@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crak.agent.AgentClient;
 import io.crak.agent.AgentProtocol;
 import io.crak.core.ChildReaper;
+import io.crak.job.JobCgroup;
 import io.crak.samples.Checksums;
 import io.crak.samples.SampleJob;
 import io.crak.samples.SampleJobs;
@@ -203,6 +204,37 @@ final class ClusterHarness implements AutoCloseable {
     /** The job's final checksum from its stdout file on shared storage. */
     String checksum(long job) throws IOException {
         return Checksums.read(storage.resolve("jobs").resolve("job-" + job).resolve("stdout"));
+    }
+
+    /**
+     * Asserts that the copy of the job running under {@code status}'s epoch has its own pid
+     * namespace (the agents' default): every process of its cgroup has a namespace pid one level
+     * below the host's, and its init is pid 1 there. Retried while a checkpoint may hold the
+     * processes in the freezer's cgroup.
+     */
+    static void assertRunsInItsOwnPidNamespace(long job, ObjectNode status) throws Exception {
+        JobCgroup cgroup = JobCgroup.named("job-" + job + "-e" + epoch(status));
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        List<String> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            List<String> nspids = new ArrayList<>();
+            try {
+                for (int pid : cgroup.pids()) {
+                    nspids.add(Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                            .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow().substring(6).strip());
+                }
+                seen = nspids;
+                if (nspids.stream().anyMatch(n -> n.matches("\\d+\\s+1"))
+                        && nspids.stream().allMatch(n -> n.matches("\\d+\\s+\\d+"))) {
+                    return;
+                }
+            } catch (IOException e) {
+                // a process ended meanwhile: look again
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        throw new AssertionError("job " + job + ": not every process of " + cgroup
+                + " in a pid namespace of its own with an init of namespace pid 1; NSpids " + seen);
     }
 
     /** How many times a transition reason of the job contains {@code text}. */

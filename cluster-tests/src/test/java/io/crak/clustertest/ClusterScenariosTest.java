@@ -108,10 +108,12 @@ class ClusterScenariosTest {
         long job = cluster.submit("1s", List.of("--name", "survivor"), COMPUTE);
         ObjectNode s = cluster.await(job, "checkpointed", x -> ClusterHarness.generation(x) >= 1, ClusterHarness.JOB_TIMEOUT);
         String victim = ClusterHarness.nodeOf(s);
+        ClusterHarness.assertRunsInItsOwnPidNamespace(job, s);
         long killedAt = System.nanoTime();
         cluster.node(victim).kill();
         ObjectNode again = cluster.await(job, "running elsewhere", x -> ClusterHarness.state(x).equals("RUNNING")
                 && !ClusterHarness.nodeOf(x).equals(victim), ClusterHarness.JOB_TIMEOUT);
+        ClusterHarness.assertRunsInItsOwnPidNamespace(job, again); // restored into a new pid namespace
         System.out.printf("scenario 2: node %s killed; job %d running again on %s after %d ms%n", victim, job,
                 ClusterHarness.nodeOf(again), (System.nanoTime() - killedAt) / 1_000_000);
         cluster.awaitCompleted(job);

@@ -40,6 +40,11 @@ public record AgentConfig(String node, int slots, Path socket, Path storageRoot,
     public static final Duration MIN_IDLE_WAIT = Duration.ofSeconds(1);
     /** How often the agent reconciles its jobs with the database. */
     public static final Duration DEFAULT_POLL = Duration.ofMillis(250);
+    /**
+     * Each job in a fresh pid namespace: its pids are free on whatever node restores it, even on
+     * another node of the same host while a copy presumed dead still holds the old host pids.
+     */
+    public static final NamespaceMode DEFAULT_NAMESPACE = NamespaceMode.PID_NAMESPACE;
     public static final Duration DEFAULT_CHECKPOINT_MIN_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_KEEP_GENERATIONS = 3;
     public static final int DEFAULT_MAX_START_ATTEMPTS = 5;
@@ -70,7 +75,7 @@ public record AgentConfig(String node, int slots, Path socket, Path storageRoot,
         d.put("crak.cluster.checkinInterval", DurationText.format(DEFAULT_CHECKIN_INTERVAL));
         d.put("crak.cluster.failureGrace", DurationText.format(DEFAULT_FAILURE_GRACE));
         d.put("crak.quartz.idleWait", DurationText.format(DEFAULT_IDLE_WAIT));
-        d.put("crak.job.namespace", NamespaceMode.HOST.optionName());
+        d.put("crak.job.namespace", DEFAULT_NAMESPACE.optionName());
         d.put("crak.checkpoint.minInterval", DurationText.format(DEFAULT_CHECKPOINT_MIN_INTERVAL));
         d.put("crak.checkpoint.keep", Integer.toString(DEFAULT_KEEP_GENERATIONS));
         d.put("crak.recovery.maxStartAttempts", Integer.toString(DEFAULT_MAX_START_ATTEMPTS));
@@ -176,7 +181,7 @@ public record AgentConfig(String node, int slots, Path socket, Path storageRoot,
                     k.get("crak.cluster.failureGrace", DurationText::parse, DEFAULT_FAILURE_GRACE),
                     k.get("crak.quartz.idleWait", DurationText::parse, DEFAULT_IDLE_WAIT),
                     k.get("crak.agent.poll", DurationText::parse, DEFAULT_POLL),
-                    k.get("crak.job.namespace", NamespaceMode::ofOptionName, NamespaceMode.HOST),
+                    k.get("crak.job.namespace", NamespaceMode::ofOptionName, DEFAULT_NAMESPACE),
                     k.get("crak.checkpoint.minInterval", DurationText::parse, DEFAULT_CHECKPOINT_MIN_INTERVAL),
                     k.get("crak.checkpoint.keep", Integer::parseInt, DEFAULT_KEEP_GENERATIONS),
                     k.get("crak.recovery.maxStartAttempts", Integer::parseInt, DEFAULT_MAX_START_ATTEMPTS),

@@ -26,7 +26,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@link JobRuntime} over Crak's parts: jobs are launched by {@link JobLauncher} (crak-init, own
  * cgroup, as the owner), checkpointed by {@link CheckpointEngine} into the job's
- * {@link CheckpointRepository} on shared storage, and restored by {@link JobRestorer}.
+ * {@link CheckpointRepository} on shared storage, and restored by {@link JobRestorer} (which
+ * refuses images whose processes ran as anyone but the job's owner).
  *
  * <p>Layout under a job's storage root: {@code jobs/job-N/} (stdout, stderr) and
  * {@code checkpoints/job-N/} (the repository's generations).
@@ -39,13 +40,14 @@ final class EngineJobRuntime implements JobRuntime {
     private final int keepGenerations;
     private final JobLauncher launcher;
     private final CheckpointEngine engine = new CheckpointEngine();
-    private final JobRestorer restorer = new JobRestorer(engine);
+    private final JobRestorer restorer;
 
     EngineJobRuntime(String node, NamespaceMode namespace, int keepGenerations) throws IOException {
         this.node = node;
         this.namespace = namespace;
         this.keepGenerations = keepGenerations;
         this.launcher = JobLauncher.withBundledInit();
+        this.restorer = JobRestorer.withBundledInit(engine);
     }
 
     /** Each copy of a job (one per epoch) has its own cgroup, so a stale copy never shares one with its successor. */
@@ -77,7 +79,8 @@ final class EngineJobRuntime implements JobRuntime {
     @Override
     public RunningJob restore(JobRecord j, long generation) throws Exception {
         try (GenerationReader source = repository(j).open(j.storageName(), generation)) {
-            return restorer.restore(j.storageName(), JobCgroup.named(cgroupName(j)), source);
+            // the images are checked against the owner recorded at submission, not the caller
+            return restorer.restore(j.storageName(), j.ownerUid(), JobCgroup.named(cgroupName(j)), source);
         }
     }
 

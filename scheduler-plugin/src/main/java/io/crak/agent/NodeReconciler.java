@@ -177,6 +177,9 @@ final class NodeReconciler {
         if (l == null || l.epoch != epoch || l.running == null) {
             return; // stale trigger of a job this node no longer holds
         }
+        if (!l.running.rootAlive()) {
+            return; // the job is ending: its end is recorded when its root is reaped
+        }
         if (!l.busy.compareAndSet(false, true)) {
             LOG.info("job {}: interval checkpoint skipped, another operation on it is still running", jobId);
             return;
@@ -370,8 +373,10 @@ final class NodeReconciler {
         try {
             g = runtime.checkpoint(j, l.running, () -> stillOwner(l));
         } catch (Exception e) {
-            jobs.transition(l.id, CHECKPOINTING_ONLY, l.epoch, JobState.RUNNING, false, Map.of(),
-                    "checkpoint failed, previous generation stays latest: " + e.getMessage());
+            // a job ending by itself while its checkpoint starts is no failure of the checkpoint
+            jobs.transition(l.id, CHECKPOINTING_ONLY, l.epoch, JobState.RUNNING, false, Map.of(), l.running.rootAlive()
+                    ? "checkpoint failed, previous generation stays latest: " + e.getMessage()
+                    : "no checkpoint: the job ended meanwhile (" + e.getMessage() + ")");
             throw e;
         }
         if (!jobs.acceptGeneration(l.id, l.epoch, g, node)) {
@@ -431,8 +436,8 @@ final class NodeReconciler {
     }
 
     /**
-     * Kills what is left of the job and waits until even the zombies are reaped: a restore of the
-     * job (here or on another node of the same host) needs its exact pids free.
+     * Kills what is left of the job and waits until even the zombies are reaped: a restore of a
+     * host-namespace job (here or on another node of the same host) needs its exact pids free.
      */
     private static void removeCgroup(LocalJob l) {
         RunningJob r = l.running;

@@ -60,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     String resume;
 
     @Option(names = "--namespace", paramLabel = "MODE",
-            description = "host or pidns; only host can be restored by this engine yet (default: host)")
+            description = "pidns: the job in its own pid namespace, its pids free on any node; host: host pids, "
+                    + "which a restore needs free again (default: ${DEFAULT-VALUE}; when resuming, as recorded)")
     String namespace = RunConfig.DEFAULT_NAMESPACE.optionName();
 
     @Option(names = "--max-restarts", paramLabel = "N",

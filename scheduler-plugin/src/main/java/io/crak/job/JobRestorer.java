@@ -6,65 +6,52 @@ import io.crak.core.RestoreRequest;
 import io.crak.core.RestoredTree;
 import io.crak.core.image.ImageSource;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Brings a job back from images: the engine rebuilds its tree (same pids, host namespace) as our
- * child, and the tree is put into the job's cgroup so that it can be frozen and killed as a whole
- * again.
+ * Brings a job back from images: the engine rebuilds its tree as our child, inside the job's
+ * cgroup from its first process on (so it can be frozen and killed as a whole again, and no
+ * process of it ever runs outside). A host-namespace tree gets its exact host pids; a
+ * pid-namespace tree gets a new pid namespace with its namespace pids and whatever host pids the
+ * kernel gives.
+ *
+ * <p>A restore never grants more than the job's owner had: every process of the images must have
+ * run as the owner's uid, except the root when it is this build's crak-init (which runs as root
+ * and drops to the owner itself). Images saying otherwise are refused before anything is created.
  */
 public final class JobRestorer {
     private final CheckpointEngine engine;
+    /** Resolved: the engine compares it with the executable the images name, a resolved path. */
+    private final Path crakInit;
 
-    public JobRestorer(CheckpointEngine engine) {
+    public JobRestorer(CheckpointEngine engine, Path crakInit) throws IOException {
         this.engine = engine;
+        this.crakInit = crakInit.toRealPath();
     }
 
-    public RunningJob restore(String name, JobCgroup cgroup, ImageSource source) throws IOException, CrakException {
+    /** A restorer trusting the crak-init of this build or installation as the root of a job. */
+    public static JobRestorer withBundledInit(CheckpointEngine engine) throws IOException {
+        return new JobRestorer(engine, CrakInitBinary.locate());
+    }
+
+    /**
+     * Restores job {@code name}, owned by {@code ownerUid}, from {@code source} into {@code cgroup}
+     * (created if missing; it must hold no process: another copy of the job may be running).
+     */
+    public RunningJob restore(String name, int ownerUid, JobCgroup cgroup, ImageSource source)
+            throws IOException, CrakException {
+        if (ownerUid < 0) {
+            throw new IllegalArgumentException("job " + name + ": owner uid " + ownerUid + " is not a uid");
+        }
         cgroup.create();
         if (cgroup.populated()) {
             throw new IOException("job " + name + ": cgroup " + cgroup + " still holds pids " + cgroup.pids()
                     + " (another copy of the job is running)");
         }
-        RestoredTree tree = engine.restore(RestoreRequest.unchecked(), source);
+        RestoredTree tree = engine.restore(RestoreRequest.forJob(ownerUid, crakInit).inCgroup(cgroup.path()), source);
         int root = tree.rootPid();
         CompletableFuture<JobExit> exit = RootExitWatch.of(root);
-        try {
-            moveTree(root, cgroup);
-        } catch (IOException e) {
-            cgroup.kill();
-            ProcessHandle.of(root).ifPresent(ProcessHandle::destroyForcibly);
-            throw e;
-        }
         return new RunningJob(name, root, cgroup, exit);
-    }
-
-    /**
-     * The engine lets the tree run in our cgroup; move every process, again until a pass finds no
-     * new one (a process forked meanwhile is born in its parent's cgroup, which may be the old one).
-     */
-    static void moveTree(int root, JobCgroup cgroup) throws IOException {
-        Set<Integer> moved = new HashSet<>();
-        boolean more = true;
-        while (more) {
-            more = false;
-            Set<Integer> inCgroup = new HashSet<>(cgroup.pids());
-            for (int pid : treeOf(root)) {
-                if (!inCgroup.contains(pid) && moved.add(pid)) {
-                    cgroup.add(pid);
-                    more = true;
-                }
-            }
-        }
-    }
-
-    private static List<Integer> treeOf(int root) {
-        return ProcessHandle.of(root)
-                .map(h -> java.util.stream.Stream.concat(java.util.stream.Stream.of(h), h.descendants())
-                        .map(p -> Math.toIntExact(p.pid())).toList())
-                .orElse(List.of());
     }
 }

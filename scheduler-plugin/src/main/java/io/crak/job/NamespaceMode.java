@@ -4,12 +4,14 @@ package io.crak.job;
 public enum NamespaceMode {
     /**
      * The host pid namespace, crak-init a child subreaper. The engine restores such trees with
-     * their exact pids, which are free again once the job died on this node.
+     * their exact host pids, so a restore needs them free: they are once the job died on this
+     * node, but on another node (or after the kernel reused one) the restore is refused.
      */
     HOST("host"),
     /**
-     * A fresh pid namespace with crak-init as its pid 1, so the job's pids are free on any node.
-     * The engine cannot restore these trees yet.
+     * A fresh pid namespace (and mount namespace, with its own /proc) with crak-init as its pid 1.
+     * The engine dumps namespace pids and restores the tree into a new pid namespace, so the job
+     * gets its pids back on any node, whatever host pids are taken there.
      */
     PID_NAMESPACE("pidns");
 

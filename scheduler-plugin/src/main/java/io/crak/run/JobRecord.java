@@ -20,10 +20,14 @@ import java.util.Properties;
  * What {@code crak run} remembers about a job in its job directory ({@value #FILE}), so that a
  * later {@code crak run --resume JOB} (after a crash of the first) can take it over: the command
  * (to start it from the beginning when it died before its first checkpoint), its settings and its
- * cgroup (to kill whatever of it may still be running).
+ * cgroup (to kill whatever of it may still be running), and its owner (a restore never grants
+ * more than the owner had: images whose processes ran as anyone else are refused).
+ *
+ * @param ownerUid the uid that started the job with {@code crak run}; records written before it
+ *     was recorded take the uid owning the job directory, which that crak run created
  */
 public record JobRecord(String name, List<String> command, Path workDir, Duration checkpointEvery,
-        int keepGenerations, Compression compression, NamespaceMode namespace, String cgroupName) {
+        int keepGenerations, Compression compression, NamespaceMode namespace, String cgroupName, int ownerUid) {
     public static final String FILE = "job.properties";
     /** Incremented when the keys change incompatibly; a record of another version is refused. */
     static final int FORMAT_VERSION = 1;
@@ -32,6 +36,9 @@ public record JobRecord(String name, List<String> command, Path workDir, Duratio
         command = List.copyOf(command);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("job " + name + ": empty command");
+        }
+        if (ownerUid < 0) {
+            throw new IllegalArgumentException("job " + name + ": owner uid " + ownerUid + " is not a uid");
         }
     }
 
@@ -49,6 +56,7 @@ public record JobRecord(String name, List<String> command, Path workDir, Duratio
         p.setProperty("compression", compression.id());
         p.setProperty("namespace", namespace.optionName());
         p.setProperty("cgroup", cgroupName);
+        p.setProperty("owner-uid", Integer.toString(ownerUid));
         Path tmp = jobDir.resolve(FILE + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "crak run job record");
@@ -77,7 +85,9 @@ public record JobRecord(String name, List<String> command, Path workDir, Duratio
             return new JobRecord(required(p, "name", file), command, Path.of(required(p, "workdir", file)),
                     DurationText.parse(required(p, "checkpoint-every", file)),
                     Integer.parseInt(required(p, "keep", file)), Compression.parse(required(p, "compression", file)),
-                    NamespaceMode.ofOptionName(required(p, "namespace", file)), required(p, "cgroup", file));
+                    NamespaceMode.ofOptionName(required(p, "namespace", file)), required(p, "cgroup", file),
+                    p.getProperty("owner-uid") == null ? (Integer) Files.getAttribute(jobDir, "unix:uid")
+                            : Integer.parseInt(p.getProperty("owner-uid")));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

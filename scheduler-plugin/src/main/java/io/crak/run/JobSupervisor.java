@@ -10,6 +10,7 @@ import io.crak.job.JobLauncher;
 import io.crak.job.JobOutput;
 import io.crak.job.JobRestorer;
 import io.crak.job.JobSpec;
+import io.crak.job.NamespaceMode;
 import io.crak.job.RunningJob;
 import io.crak.storage.CheckpointRepository;
 import io.crak.storage.Generation;
@@ -61,11 +62,12 @@ public final class JobSupervisor {
     private long latestGeneration = -1;
     private int restartsWithoutProgress;
 
-    JobSupervisor(RunConfig config, CheckpointEngine engine, JobLauncher launcher, RunProgress progress) {
+    JobSupervisor(RunConfig config, CheckpointEngine engine, JobLauncher launcher, JobRestorer restorer,
+            RunProgress progress) {
         this.config = config;
         this.engine = engine;
         this.launcher = launcher;
-        this.restorer = new JobRestorer(engine);
+        this.restorer = restorer;
         this.progress = progress;
     }
 
@@ -91,7 +93,8 @@ public final class JobSupervisor {
         supervisionLock = directory.lockForSupervision();
         record = new JobRecord(directory.name(), config.command(), config.workDir(), config.checkpointEvery().get(),
                 config.keepGenerations().orElse(RunConfig.DEFAULT_KEEP_GENERATIONS),
-                config.compression().orElse(RunConfig.DEFAULT_COMPRESSION), config.namespace(), directory.cgroupName());
+                config.compression().orElse(RunConfig.DEFAULT_COMPRESSION), config.namespace(), directory.cgroupName(),
+                uidOfThisProcess());
         record.write(directory.path());
         openRepository();
         current = launch();
@@ -110,7 +113,8 @@ public final class JobSupervisor {
         record = new JobRecord(recorded.name(), recorded.command(), recorded.workDir(),
                 config.checkpointEvery().orElse(recorded.checkpointEvery()),
                 config.keepGenerations().orElse(recorded.keepGenerations()),
-                config.compression().orElse(recorded.compression()), recorded.namespace(), recorded.cgroupName());
+                config.compression().orElse(recorded.compression()), recorded.namespace(), recorded.cgroupName(),
+                recorded.ownerUid());
         record.write(directory.path());
         openRepository();
         // a crashed predecessor may have left part of the job running: it must not run twice
@@ -211,8 +215,11 @@ public final class JobSupervisor {
         for (long number : candidates) {
             long t0 = System.nanoTime();
             try (GenerationReader source = repository.open(record.name(), number)) {
-                awaitPidsFree(source.generation().manifest().processes());
-                RunningJob job = restorer.restore(record.name(), JobCgroup.named(record.cgroupName()), source);
+                if (record.namespace() == NamespaceMode.HOST) {
+                    awaitPidsFree(source.generation().manifest().processes());
+                }
+                RunningJob job = restorer.restore(record.name(), record.ownerUid(), JobCgroup.named(record.cgroupName()),
+                        source);
                 latestGeneration = number;
                 progress.restored(record.name(), number, job.rootPid(), Duration.ofNanos(System.nanoTime() - t0));
                 return job;
@@ -225,7 +232,10 @@ public final class JobSupervisor {
                 + latest.get().number() + ": " + failures + "); retry with crak run --resume " + record.name());
     }
 
-    /** The dead job's processes may still be zombies for a moment; a restore needs their pids. */
+    /**
+     * The dead job's processes may still be zombies for a moment; a restore in the host pid
+     * namespace needs their pids (a pid-namespace restore needs no particular host pid).
+     */
     private void awaitPidsFree(List<Integer> pids) throws IOException {
         long deadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
         for (int pid : pids) {
@@ -297,6 +307,14 @@ public final class JobSupervisor {
         } catch (IOException e) {
             progress.line("job " + record.name() + ": could not kill it on exit: " + oneLine(e));
         }
+    }
+
+    /**
+     * The job owner of {@code crak run}: the user running it, whose credentials the job runs with
+     * (the owner of /proc/self is this process's effective uid).
+     */
+    static int uidOfThisProcess() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     static String oneLine(Throwable e) {

@@ -24,7 +24,7 @@ import java.util.OptionalInt;
  * @param keepGenerations how many newest generations retention keeps; empty means the default
  *     for a new job and the recorded value when resuming
  * @param compression of new generations; empty like {@code keepGenerations}
- * @param namespace pid namespace mode of the job; must be one the engine can restore
+ * @param namespace pid namespace mode of the job (used for a new job; a resumed one keeps its recorded mode)
  * @param maxRestartsWithoutProgress restarts in a row without a new generation in between after
  *     which the job is given up (it keeps dying before it can be checkpointed)
  * @param workDir the job's working directory
@@ -37,9 +37,12 @@ public record RunConfig(List<String> command, Optional<String> jobName, Optional
     public static final Path DEFAULT_STORAGE_ROOT = StorageConfig.DEFAULT_ROOT;
     public static final int DEFAULT_KEEP_GENERATIONS = StorageConfig.DEFAULT_KEEP_GENERATIONS;
     public static final Compression DEFAULT_COMPRESSION = Compression.NONE;
-    /** The mode the engine can restore today (exact host pids, free again after the job died). */
-    public static final NamespaceMode DEFAULT_NAMESPACE = NamespaceMode.HOST;
-    public static final List<NamespaceMode> RESTORABLE_NAMESPACES = List.of(NamespaceMode.HOST);
+    /**
+     * A fresh pid namespace per job: the job's pids are then namespace pids, free on any node and
+     * at any time, so a restore never waits for (or fails on) a host pid the job once had and some
+     * other process holds now. The host mode needs exactly those host pids back.
+     */
+    public static final NamespaceMode DEFAULT_NAMESPACE = NamespaceMode.PID_NAMESPACE;
     public static final int DEFAULT_MAX_RESTARTS_WITHOUT_PROGRESS = 5;
 
     public RunConfig {
@@ -79,10 +82,6 @@ public record RunConfig(List<String> command, Optional<String> jobName, Optional
                 throw new IllegalArgumentException("--keep " + k + ": at least 1 generation must be kept");
             }
         });
-        if (!RESTORABLE_NAMESPACES.contains(namespace)) {
-            throw new IllegalArgumentException("--namespace " + namespace.optionName()
-                    + ": the engine cannot restore jobs in that mode yet (use host)");
-        }
         if (maxRestartsWithoutProgress < 0) {
             throw new IllegalArgumentException("--max-restarts " + maxRestartsWithoutProgress + " must be >= 0");
         }

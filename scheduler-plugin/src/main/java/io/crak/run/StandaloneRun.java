@@ -2,6 +2,7 @@ package io.crak.run;
 
 import io.crak.core.CheckpointEngine;
 import io.crak.job.JobLauncher;
+import io.crak.job.JobRestorer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -26,8 +27,9 @@ public final class StandaloneRun implements Callable<Integer> {
             System.setProperty(QUARTZ_LOG_LEVEL_PROPERTY, QUARTZ_LOG_LEVEL);
         }
         RunProgress progress = new RunProgress(err);
-        JobSupervisor supervisor = new JobSupervisor(config, new CheckpointEngine(), JobLauncher.withBundledInit(),
-                progress);
+        CheckpointEngine engine = new CheckpointEngine();
+        JobSupervisor supervisor = new JobSupervisor(config, engine, JobLauncher.withBundledInit(),
+                JobRestorer.withBundledInit(engine), progress);
         return supervisor.run();
     }
 }

@@ -22,6 +22,8 @@ class AgentConfigTest {
         assertEquals(Duration.ofMillis(7500), c.checkinInterval());
         assertEquals(Runtime.getRuntime().availableProcessors(), c.slots());
         assertEquals(AgentConfig.DEFAULT_KEEP_GENERATIONS, c.keepGenerations());
+        assertEquals(io.crak.job.NamespaceMode.PID_NAMESPACE, c.namespace(), "jobs' pids free on any node");
+        assertEquals("pidns", AgentConfig.DEFAULT_NAMESPACE.optionName());
     }
 
     @Test

@@ -117,6 +117,41 @@ class CrakInitTest {
         assertEquals(128 + 9, run("--pidns", "--", "sh", "-c", "kill -9 $$").status());
     }
 
+    /**
+     * Shared storage mounted on the host while a job runs must reach the job: its mount namespace
+     * is a slave of the host's (a private one would never see the new mount).
+     */
+    @Test
+    void pidNamespaceJobSeesAMountMadeOnTheHostAfterItStarted() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Path started = dir.resolve("started");
+        host("mount -t tmpfs crak-init-test " + shared + " && mount --make-shared " + shared
+                + " && mkdir " + shared.resolve("later"));
+        try {
+            Path marker = shared.resolve("later").resolve("marker");
+            Process job = new ProcessBuilder(init.toString(), "--pidns", "--", "sh", "-c", "touch " + started
+                    + "; for i in $(seq 400); do test -e " + marker + " && exit 0; sleep 0.05; done; exit 3")
+                    .redirectErrorStream(true).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(started)) {
+                assertTrue(System.nanoTime() < deadline && job.isAlive(), "the job did not start");
+                Thread.sleep(20);
+            }
+            host("mount -t tmpfs crak-init-test-later " + shared.resolve("later") + " && touch " + marker);
+            assertTrue(job.waitFor(30, TimeUnit.SECONDS), "job did not end");
+            assertEquals(0, job.exitValue(), "the job never saw " + marker + " mounted after it started: "
+                    + new String(job.getInputStream().readAllBytes()));
+        } finally {
+            host("umount -R " + shared);
+        }
+    }
+
+    private static void host(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0, script + ": " + out);
+    }
+
     @Test
     void joinsTheCgroupBeforeStartingAnything() throws Exception {
         JobCgroup cg = JobCgroup.named("crak-init-test-" + ProcessHandle.current().pid()).create();

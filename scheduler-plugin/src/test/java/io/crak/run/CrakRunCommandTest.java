@@ -53,11 +53,12 @@ class CrakRunCommandTest {
         String[][] bad = {
             {},
             {"--checkpoint-every", "10", "--", "true"},
-            {"--checkpoint-every", "1s", "--namespace", "pidns", "--", "true"},
+            {"--checkpoint-every", "1s", "--namespace", "vm", "--", "true"},
             {"--checkpoint-every", "1s", "--keep", "0", "--", "true"},
             {"--resume", "x", "--", "true"},
         };
-        String[] expected = {"command is required", "duration '10'", "cannot restore", "--keep 0", "give no command"};
+        String[] expected = {"command is required", "duration '10'", "'vm' is not one of host, pidns", "--keep 0",
+            "give no command"};
         for (int i = 0; i < bad.length; i++) {
             Files.deleteIfExists(dir.resolve("err"));
             try (CrakRunProcess run = start(bad[i])) {
@@ -110,6 +111,33 @@ class CrakRunCommandTest {
             first.awaitLine("job busy killed because crak run is ending; continue it with 'crak run --resume busy "
                     + "--storage " + storage() + "'", 0);
             assertTrue(CrakRunProcess.jobPids(dir.resolve("storage"), "busy").isEmpty());
+        }
+    }
+
+    /**
+     * The restore checks the images against the job's recorded owner: with the record saying uid
+     * 65534, images of a job that ran as root are refused, naming the pid and both uids.
+     */
+    @Test
+    void aResumeRefusesImagesOfAnotherUserThanTheRecordedOwner() throws Exception {
+        List<String> args = new ArrayList<>(List.of("--checkpoint-every", "1s", "--storage", storage(), "--name",
+                "owned", "--"));
+        args.addAll(SampleJob.MT_COMPUTE.command(List.of("--threads", "1", "--steps", "100000000")));
+        try (CrakRunProcess run = start(args.toArray(String[]::new))) {
+            run.awaitLine("job owned generation 1 written", 0);
+            run.killJvm(); // the job dies with it
+        }
+        Path record = dir.resolve("storage").resolve("owned").resolve(JobRecord.FILE);
+        String recorded = Files.readString(record);
+        assertTrue(recorded.contains("owner-uid=0\n"), recorded);
+        Files.writeString(record, recorded.replace("owner-uid=0\n", "owner-uid=65534\n"));
+        try (CrakRunProcess resumed = CrakRunProcess.start(dir.resolve("out2"), dir.resolve("err2"),
+                List.of("--resume", "owned", "--storage", storage()))) {
+            assertEquals(1, resumed.awaitExit(TIMEOUT));
+            String err = resumed.stderrText();
+            assertTrue(err.matches("(?s).*restoring generation \\d+ failed: pid \\d+ ran as uid 0\\b.*")
+                    && err.contains("owner uid 65534"), err);
+            assertTrue(CrakRunProcess.jobPids(dir.resolve("storage"), "owned").isEmpty(), "nothing restored");
         }
     }
 

@@ -75,9 +75,14 @@ class JobDirectoryTest {
     @Test
     void recordRoundTrips() throws IOException {
         JobRecord r = new JobRecord("sim-1", List.of("prog", "a b", "=x\\y"), Path.of("/work dir"),
-                Duration.ofMinutes(90), 4, Compression.ZSTD, NamespaceMode.HOST, "sim-1.0123abcd");
+                Duration.ofMinutes(90), 4, Compression.ZSTD, NamespaceMode.HOST, "sim-1.0123abcd", 1234);
         r.write(root);
         assertEquals(r, JobRecord.read(root));
+        // a record from before the owner was recorded: the owner is whoever owns the job directory
+        int dirOwner = (Integer) Files.getAttribute(root, "unix:uid");
+        Files.writeString(root.resolve(JobRecord.FILE), Files.readString(root.resolve(JobRecord.FILE))
+                .replace("owner-uid=1234", ""));
+        assertEquals(dirOwner, JobRecord.read(root).ownerUid());
         Files.writeString(root.resolve(JobRecord.FILE), Files.readString(root.resolve(JobRecord.FILE))
                 .replace("keep=4", "keep=many"));
         IOException e = assertThrows(IOException.class, () -> JobRecord.read(root));

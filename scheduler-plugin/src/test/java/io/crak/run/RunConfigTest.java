@@ -33,14 +33,16 @@ class RunConfigTest {
         RunConfig c = RunConfig.newJob(List.of("sleep", "1"), Duration.ofMinutes(15));
         assertEquals(RunConfig.DEFAULT_STORAGE_ROOT, c.storageRoot());
         assertTrue(c.storageRoot().isAbsolute());
-        assertEquals(NamespaceMode.HOST, c.namespace());
+        assertEquals(NamespaceMode.PID_NAMESPACE, c.namespace(), "pids free on any node unless asked otherwise");
         assertEquals(RunConfig.DEFAULT_MAX_RESTARTS_WITHOUT_PROGRESS, c.maxRestartsWithoutProgress());
     }
 
     @Test
     void acceptsValidNewAndResume() {
-        config(List.of("x"), Optional.of("sim-1"), Optional.empty(), Optional.of(Duration.ofSeconds(1)), ROOT,
-                OptionalInt.of(1), NamespaceMode.HOST, 0);
+        for (NamespaceMode ns : NamespaceMode.values()) {
+            assertEquals(ns, config(List.of("x"), Optional.of("sim-1"), Optional.empty(),
+                    Optional.of(Duration.ofSeconds(1)), ROOT, OptionalInt.of(1), ns, 0).namespace());
+        }
         RunConfig r = config(List.of(), Optional.empty(), Optional.of("sim-1"), Optional.empty(), ROOT,
                 OptionalInt.empty(), NamespaceMode.HOST, 3);
         assertTrue(r.resuming());
@@ -63,8 +65,6 @@ class RunConfigTest {
                 OptionalInt.empty(), NamespaceMode.HOST, 1).contains("absolute"));
         assertTrue(rejected(List.of("x"), Optional.of("a/b"), Optional.empty(), ok, ROOT, OptionalInt.empty(),
                 NamespaceMode.HOST, 1).contains("job name 'a/b'"));
-        assertTrue(rejected(List.of("x"), Optional.empty(), Optional.empty(), ok, ROOT, OptionalInt.empty(),
-                NamespaceMode.PID_NAMESPACE, 1).contains("cannot restore"));
         assertTrue(rejected(List.of("x"), Optional.empty(), Optional.empty(), ok, ROOT, OptionalInt.empty(),
                 NamespaceMode.HOST, -1).contains("--max-restarts -1"));
         assertTrue(rejected(List.of(), Optional.of("a"), Optional.of("a"), ok, ROOT, OptionalInt.empty(),
