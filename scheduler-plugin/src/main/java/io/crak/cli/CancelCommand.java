@@ -1,34 +1,18 @@
 package io.crak.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crak.agent.AgentProtocol;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code crak cancel JOB}: Cancel a job: kill it if it runs; it becomes CANCELLED. Only the job's owner or root may. */
 @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job: kill it if it runs; it becomes CANCELLED. Only the job's owner or root may.")
-public final class CancelCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    AgentCall agent;
-
-    @Parameters(paramLabel = "JOB", description = "the job id")
-    long job;
+public final class CancelCommand extends JobActionCommand {
+    @Override
+    String action() {
+        return "cancel";
+    }
 
     @Override
-    public Integer call() throws Exception {
-        return AgentCall.run(spec.commandLine().getErr(), () -> {
-            ObjectNode req = AgentProtocol.request("cancel");
-            req.put("job", job);
-
-            ObjectNode r = agent.call(req);
-            System.out.println("job " + job + ": cancel requested");
-        });
+    String report(ObjectNode reply) {
+        return "cancel requested";
     }
 }
