@@ -32,70 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: [%d] ", getpid());
-    vprintf(fmt, ap);
-    printf(" (errno %s)\n", strerrorname_np(errno) ? strerrorname_np(errno) : "0");
-    va_end(ap);
-    fflush(stdout);
-    exit(1);
-}
-
-static unsigned char pattern(unsigned seed, size_t i)
-{
-    return (unsigned char)((i * 131 + seed * 7 + (i >> 8)) & 0xff);
-}
-
-static void write_all(int fd, const void *buf, size_t n)
-{
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            fail("write fd %d", fd);
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-static void read_exact(int fd, void *buf, size_t n, const char *what)
-{
-    char *p = buf;
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (r <= 0)
-            fail("%s: read returned %zd with %zu bytes still expected", what, r, n);
-        p += r;
-        n -= (size_t)r;
-    }
-}
-
-static void write_pattern(int fd, unsigned seed, size_t n)
-{
-    unsigned char *b = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        b[i] = pattern(seed, i);
-    write_all(fd, b, n);
-    free(b);
-}
-
-static void expect_pattern(int fd, unsigned seed, size_t n, const char *what)
-{
-    unsigned char *b = malloc(n);
-    read_exact(fd, b, n, what);
-    for (size_t i = 0; i < n; i++)
-        if (b[i] != pattern(seed, i))
-            fail("%s: byte %zu is %u, expected %u", what, i, b[i], pattern(seed, i));
-    free(b);
-}
+#include "../cprog/stream-check.h"
 
 static void expect_text(int fd, const char *text, const char *what)
 {
