@@ -7,7 +7,13 @@ import io.crak.core.proc.ProcStatus;
 import io.crak.core.proc.StatusParser;
 import io.crak.core.ptrace.SeizedProcess;
 import io.crak.core.ptrace.SeizedTree;
+import io.crak.core.proc.MountInfo;
+import io.crak.core.proc.MountInfoParser;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Tells how a seized tree sits in pid namespaces. Two shapes can be restored: every task in crak's
@@ -18,6 +24,33 @@ import java.io.IOException;
  */
 public final class PidNamespaceScan {
     private PidNamespaceScan() {
+    }
+
+    /**
+     * The mount points the job's mount namespace has and crak's has not, apart from its own /proc
+     * (and anything below): what a restore, which copies the host's mounts and mounts a new /proc,
+     * would silently lose. Both texts are mountinfo (proc(5)); a mount counts as the same when its
+     * mount point, type, source and root are.
+     */
+    public static List<String> mountsOfItsOwn(String jobMountinfo, String hostMountinfo) {
+        Map<String, Integer> host = new HashMap<>();
+        for (MountInfo m : MountInfoParser.parse(hostMountinfo)) {
+            host.merge(key(m), 1, Integer::sum);
+        }
+        List<String> own = new ArrayList<>();
+        for (MountInfo m : MountInfoParser.parse(jobMountinfo)) {
+            if (m.mountPoint().equals("/proc") || m.mountPoint().startsWith("/proc/")) {
+                continue;
+            }
+            if (host.merge(key(m), -1, Integer::sum) < 0) {
+                own.add(m.mountPoint() + " (" + m.fsType() + ")");
+            }
+        }
+        return own;
+    }
+
+    private static String key(MountInfo m) {
+        return m.mountPoint() + "\0" + m.fsType() + "\0" + m.source() + "\0" + m.root();
     }
 
     public static PidMap scan(SeizedTree tree, ProcFiles proc) throws CrakException, IOException {
@@ -32,6 +65,13 @@ public final class PidNamespaceScan {
             throw new CrakException("pid " + root.pid + ": is pid " + rs.innermostPid()
                     + " in a pid namespace of its own; dump that pid namespace's init (its pid 1) to take the whole"
                     + " namespace");
+        }
+        if (depth == 1) {
+            List<String> own = mountsOfItsOwn(proc.read(root.pid, "mountinfo"), proc.read((int) ProcessHandle.current().pid(), "mountinfo"));
+            if (!own.isEmpty()) {
+                throw new CrakException("pid " + root.pid + ": its mount namespace has mounts of its own (" + String.join(", ", own)
+                        + "); a restore would not bring them back (only the namespace's /proc), so it is not dumped");
+            }
         }
         PidMap map = depth == 0 ? PidMap.identity() : PidMap.namespaced();
         for (SeizedProcess p : tree.processes.values()) {

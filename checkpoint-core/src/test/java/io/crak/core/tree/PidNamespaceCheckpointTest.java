@@ -79,6 +79,26 @@ class PidNamespaceCheckpointTest {
     }
 
     @Test
+    void aMountTheJobMadeItselfRefusesTheDumpAndTheJobRunsOn() throws Exception {
+        CheckpointedProgram p = CheckpointedProgram.startInPidNamespace("eventfd/eventfd.c", dir, "READY",
+                dir.resolve("go").toString());
+        try {
+            Process mount = new ProcessBuilder("nsenter", "--target", Integer.toString(p.pid), "--mount", "--",
+                    "mount", "-t", "tmpfs", "crak-test-scratch", "/mnt").redirectErrorStream(true).start();
+            String out = new String(mount.getInputStream().readAllBytes());
+            assertEquals(0, mount.waitFor(), out);
+            CrakException e = org.junit.jupiter.api.Assertions.assertThrows(CrakException.class,
+                    () -> new CheckpointEngine().dump(DumpRequest.of(p.pid, false),
+                            new DirectoryImageSink(dir.resolve("refused"))));
+            assertTrue(e.getMessage().startsWith("pid " + p.pid + ": its mount namespace has mounts of its own (/mnt (tmpfs))"),
+                    e.getMessage());
+            assertEquals(0, p.go().shellStatus(), p.output()); // untouched: it finishes its checks
+        } finally {
+            p.killIfAlive();
+        }
+    }
+
+    @Test
     void theNamespaceHandsOutTheNextPidItWouldHaveHanded() throws Exception {
         CheckpointedProgram p = CheckpointedProgram.startInPidNamespace("eventfd/eventfd.c", dir, "READY",
                 dir.resolve("go").toString());
