@@ -33,6 +33,12 @@ class RestorerExecutableTest {
         int pid = Integer.parseInt(new String(sh.getInputStream().readAllBytes()).strip());
         sh.waitFor();
         Path exe = Path.of("/proc", Integer.toString(pid), "exe");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Files.readSymbolicLink(exe).getFileName().toString().equals("sleep")) {
+            // the shell's child has not exec'd sleep yet
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "sleep did not start");
+            Thread.sleep(5);
+        }
         String before = Files.readSymbolicLink(exe).toString();
         try (DirectoryImageSink sink = new DirectoryImageSink(dir.resolve("images"))) {
             new CheckpointEngine().dump(DumpRequest.of(pid, false), sink);
