@@ -50,7 +50,13 @@ class RestorerExecutableTest {
         try {
             assertEquals(pid, tree.rootPid());
             assertEquals(before, Files.readSymbolicLink(exe).toString());
-            assertEquals('S', Files.readString(Path.of("/proc", Integer.toString(pid), "stat")).split("\\) ")[1].charAt(0));
+            // released, it goes back to sleeping in nanosleep (briefly R while it gets there)
+            Path stat = Path.of("/proc", Integer.toString(pid), "stat");
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (Files.readString(stat).split("\\) ")[1].charAt(0) != 'S') {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < until, "restored sleep is not sleeping");
+                Thread.sleep(5);
+            }
         } finally {
             ProcessHandle.of(tree.rootPid()).ifPresent(ProcessHandle::destroyForcibly);
         }
