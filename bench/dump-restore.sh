@@ -53,6 +53,13 @@ for mib in "${sizes[@]}"; do
     rss=$(( $(cat "$work/rss") / 1024 ))
     inner=$(grep -o 'in [0-9]* ms' "$work/restore.err" | awk '{print $2}')
     rate=$(awk -v b="$bytes" -v t="$inner" 'BEGIN{printf "%.0f", b/1048576/(t/1000)}')
-    printf '%-6s %-8s %10d %10s %12s %8s %10s   (engine %s ms)\n' "$mib" restore $((t1 - t0)) "-" "$rate" "-" "$rss" "$inner"
+    # reference: reading the same page files from the page cache with dd (no memory filled)
+    d0=$(ms)
+    cat "$work"/img/pages-*.img | dd of=/dev/null bs=4M status=none
+    d1=$(ms)
+    ddrate=$(awk -v b="$bytes" -v t=$((d1 - d0)) 'BEGIN{printf "%.0f", b/1048576/((t > 0 ? t : 1)/1000)}')
+    ratio=$(awk -v a="$rate" -v b="$ddrate" 'BEGIN{printf "%.2f", a/b}')
+    printf '%-6s %-8s %10d %10s %12s %8s %10s %12s   (engine %s ms; dd = reading the images)\n' "$mib" restore \
+        $((t1 - t0)) "-" "$rate" "$ratio" "$rss" "$ddrate" "$inner"
     kill -9 "$rpid" 2>/dev/null || true
 done

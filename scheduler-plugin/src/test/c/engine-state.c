@@ -65,6 +65,29 @@ static int smaps_has(void *addr, const char *flag) {
     return found;
 }
 
+/* Whether any mapping is still registered with a userfaultfd (VmFlags um, uw or ui). */
+static int smaps_any_uffd(void) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmFlags:", 8) && (strstr(line, " um") || strstr(line, " uw") || strstr(line, " ui"))) found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Whether the process holds a descriptor whose link names the given anonymous inode kind. */
+static int holds_fd_of(const char *kind) {
+    char link[256], target[256];
+    for (int fd = 0; fd < 100; fd++) {
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n > 0) { target[n] = 0; if (strstr(target, kind)) return 1; }
+    }
+    return 0;
+}
+
 int main(void) {
     char dir[] = "/tmp/crak-engine-state-XXXXXX";
     if (!mkdtemp(dir) || chdir(dir)) { perror("cwd"); return 2; }
@@ -142,6 +165,9 @@ int main(void) {
     CHECK(now.it_interval.tv_sec == 3600 && now.it_value.tv_sec > 3500 && now.it_value.tv_sec <= 3600,
           "itimer %ld/%ld", (long) now.it_value.tv_sec, (long) now.it_interval.tv_sec);
     CHECK(advised[12345] == 0x5a && smaps_has(advised, " dc"), "MADV_DONTFORK area lost its advice or content");
+    /* pages are filled through a userfaultfd of the restored process: none of it may remain */
+    CHECK(!smaps_any_uffd(), "a mapping is still registered with a userfaultfd");
+    CHECK(!holds_fd_of("userfaultfd"), "a userfaultfd descriptor was left in the process");
     CHECK(readonly[100] == 0x33 && !smaps_has(readonly, " wr"), "read-only area changed");
     CHECK(smaps_has(none, " mr") && !smaps_has(none, " rd"), "PROT_NONE area changed");
     char comm[64] = "";

@@ -8,10 +8,13 @@
  *    queue;
  *  - the parent writes SERVER_BYTES to the child, which reads nothing: they sit in the child's
  *    receive queue;
- *  - the parent has a bound UDP socket, the child a UDP socket connected to it.
+ *  - the parent has a bound UDP socket, the child a UDP socket connected to it; the child has sent
+ *    QUEUED_DATAGRAMS datagrams (one of them empty) that the parent has not read, and the test
+ *    sends one more from outside the job ("outside", after READY_FILE appears).
  * After GO_FILE: both read and check every byte, exchange a ping/pong on the connection, the child
- * opens a second connection to the same listening port and sends a datagram; the parent checks
- * it all and prints "PASS ...". Any failure prints "FAIL ..." and exits 1.
+ * opens a second connection to the same listening port and sends a datagram; the parent reads the
+ * queued datagrams first (contents, order and senders), checks it all and prints "PASS ...", with
+ * the port the outside datagram came from. Any failure prints "FAIL ..." and exits 1.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -32,6 +35,8 @@
 #define SERVER_BYTES (64 * 1024)
 #define TINY_RCVBUF 4096
 #define LARGE_SNDBUF (1024 * 1024)
+#define QUEUED_DATAGRAMS 3
+static const size_t queued_sizes[QUEUED_DATAGRAMS] = {10, 0, 3000};
 
 static const char *go_file;
 
@@ -100,6 +105,21 @@ static struct sockaddr_in loopback(unsigned short port)
 
 static void child(unsigned short tcp_port, unsigned short udp_port)
 {
+    /* the datagrams go first: they are queued before the connection below is accepted */
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in ua = loopback(udp_port);
+    if (connect(u, (struct sockaddr *)&ua, sizeof ua) != 0)
+        fail("connect UDP to 127.0.0.1:%u", udp_port);
+    struct sockaddr_in self;
+    socklen_t len = sizeof self;
+    getsockname(u, (struct sockaddr *)&self, &len);
+    for (int q = 0; q < QUEUED_DATAGRAMS; q++) {
+        unsigned char d[4096];
+        for (size_t i = 0; i < queued_sizes[q]; i++)
+            d[i] = pattern(i, 11 + q);
+        if (send(u, d, queued_sizes[q], 0) != (ssize_t)queued_sizes[q])
+            fail("sending queued datagram %d", q);
+    }
     int c = socket(AF_INET, SOCK_STREAM, 0);
     int big = LARGE_SNDBUF;
     setsockopt(c, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
@@ -109,13 +129,6 @@ static void child(unsigned short tcp_port, unsigned short udp_port)
     int one = 1;
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     write_pattern(c, CLIENT_BYTES, 3, 1, "client stream");
-    int u = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in ua = loopback(udp_port);
-    if (connect(u, (struct sockaddr *)&ua, sizeof ua) != 0)
-        fail("connect UDP to 127.0.0.1:%u", udp_port);
-    struct sockaddr_in self;
-    socklen_t len = sizeof self;
-    getsockname(u, (struct sockaddr *)&self, &len);
 
     await_go();
 
@@ -192,17 +205,38 @@ int main(int argc, char **argv)
     char again[5];
     if (s2 < 0 || read(s2, again, 5) != 5 || memcmp(again, "again", 5) != 0)
         fail("second connection on port %u", port);
-    char dgram[32] = {0};
+    /* the queued datagrams, in order, all from the child's one socket, then the outside one */
+    unsigned char q[4096];
     struct sockaddr_in from;
+    unsigned short child_port = 0;
+    for (int k = 0; k < QUEUED_DATAGRAMS; k++) {
+        len = sizeof from;
+        ssize_t got = recvfrom(u, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
+        if (got != (ssize_t)queued_sizes[k])
+            fail("queued datagram %d: %zd bytes, expected %zu", k, got, queued_sizes[k]);
+        for (ssize_t i = 0; i < got; i++)
+            if (q[i] != pattern(i, 11 + k))
+                fail("queued datagram %d byte %zd is %u", k, i, q[i]);
+        if (k > 0 && ntohs(from.sin_port) != child_port)
+            fail("queued datagram %d came from port %u, the others from %u", k, ntohs(from.sin_port), child_port);
+        child_port = ntohs(from.sin_port);
+    }
+    len = sizeof from;
+    ssize_t got = recvfrom(u, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
+    if (got != 7 || memcmp(q, "outside", 7) != 0 || from.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+        fail("the datagram from outside the job: %zd bytes", got);
+    unsigned short outside_port = ntohs(from.sin_port);
+    char dgram[32] = {0};
     len = sizeof from;
     ssize_t n = recvfrom(u, dgram, sizeof dgram - 1, 0, (struct sockaddr *)&from, &len);
     char expect[16];
     snprintf(expect, sizeof expect, "udp:%u", ntohs(from.sin_port));
-    if (n <= 0 || strcmp(dgram, expect) != 0)
-        fail("datagram '%s' from port %u", dgram, ntohs(from.sin_port));
+    if (n <= 0 || strcmp(dgram, expect) != 0 || ntohs(from.sin_port) != child_port)
+        fail("datagram '%s' from port %u (queued ones from %u)", dgram, ntohs(from.sin_port), child_port);
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("child %d ended with status %#x", pid, status);
-    printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u\n", CLIENT_BYTES, SERVER_BYTES, port, uport);
+    printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u, %d datagrams queued by the child, "
+           "one from outside port %u\n", CLIENT_BYTES, SERVER_BYTES, port, uport, QUEUED_DATAGRAMS, outside_port);
     return 0;
 }

@@ -15,4 +15,11 @@ public final class PhaseLog {
             System.err.printf("crak: phase %-8s %6d ms%n", phase, (System.nanoTime() - startNanos) / 1_000_000);
         }
     }
+
+    /** A remark about how a phase ran (a fallback taken), printed only with CRAK_PHASES. */
+    public static void note(String remark) {
+        if (ON) {
+            System.err.println("crak: phase note: " + remark);
+        }
+    }
 }

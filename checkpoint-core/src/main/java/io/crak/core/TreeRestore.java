@@ -59,6 +59,7 @@ final class TreeRestore {
         Inventory inv;
         List<ProcessImage> images = new ArrayList<>();
         io.crak.core.unlinked.RestoredFiles unlinked = io.crak.core.unlinked.RestoredFiles.NONE;
+        long tRead = System.nanoTime();
         try {
             inv = ImageFormat.decode(source.readAll(ImageFormat.INVENTORY), Inventory.class, ImageFormat.INVENTORY);
             if (inv.formatVersion() != ImageFormat.VERSION) {
@@ -72,6 +73,7 @@ final class TreeRestore {
             // included files come back before the preflight looks for the job's files
             unlinked = io.crak.core.unlinked.RestoredFiles.restore(source);
             preflight(inv, images);
+            PhaseLog.mark("read and check images", tRead);
         } catch (FileNotFoundException | NoSuchFileException e) {
             unlinked.close();
             throw new CrakException(source.describe() + " are incomplete: " + e.getMessage());
@@ -83,8 +85,10 @@ final class TreeRestore {
             throw e;
         }
         int stubPid = 0;
+        RestoreSession session = null;
         try {
             Tracer.becomeChildSubreaper();
+            long tStub = System.nanoTime();
             stubPid = startStub();
             if (req.cgroup().isPresent()) {
                 Path procs = req.cgroup().get().resolve("cgroup.procs");
@@ -95,9 +99,10 @@ final class TreeRestore {
                 }
             }
             RestoreArea area = prepareStub(stubPid, images);
-            RestoreSession session = new RestoreSession(inv, source, area);
+            session = new RestoreSession(inv, source, area);
             session.unlinkedFiles = unlinked;
             giveStubRestorerFds(stubPid, session, images);
+            PhaseLog.mark("start restorer", tStub);
             TreeRestorer tree = new TreeRestorer(session);
             long t0 = System.nanoTime();
             tree.create(stubPid, images, created::add);
@@ -112,7 +117,9 @@ final class TreeRestore {
                 }
                 try (RestoreContext ctx = new RestoreContext(img, session)) {
                     for (Resource r : Resources.ORDER) {
+                        long tr = System.nanoTime();
                         r.restorer().restore(ctx, img);
+                        PhaseLog.mark("  " + r.restorer().getClass().getSimpleName(), tr);
                     }
                 }
             }
@@ -137,6 +144,11 @@ final class TreeRestore {
                     inv.pids().stream().map(session::hostPid).toList());
         } catch (CrakException | IOException | NativeException | RuntimeException e) {
             killCreated();
+            if (session != null) {
+                for (io.crak.core.files.FdKind k : FdKinds.ORDER) {
+                    k.abandon(session);
+                }
+            }
             String msg = e.getMessage();
             throw e instanceof CrakException ce ? ce : new CrakException("restore failed: " + msg, e);
         } finally {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The per-process state a job does not exercise by itself — cwd, umask, limits, handlers with
  * SA_ONSTACK and the alternate stack, blocked and pending signals, itimers, madvise advice,
  * read-only and PROT_NONE areas, thread names, a zombie and a user-stopped child, memory shared
- * with a child — set up by src/test/c/engine-state.c, dumped, killed, restored, and checked by
- * the program itself.
+ * with a child, and nothing left over from filling the pages (no userfaultfd, no registered
+ * range) — set up by src/test/c/engine-state.c, dumped, killed, restored, and checked by the
+ * program itself.
  */
 @Tag("integration")
 class EngineStateEndToEndTest {

@@ -84,6 +84,13 @@ public final class Epolls implements FdKind {
     }
 
     @Override
+    public void abandon(RestoreSession session) {
+        synchronized (pending) {
+            pending.remove(session);
+        }
+    }
+
+    @Override
     public void finish(RestoreSession session) throws CrakException, IOException {
         List<Pending> sets;
         synchronized (pending) {

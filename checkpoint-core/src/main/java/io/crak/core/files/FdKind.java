@@ -48,4 +48,12 @@ public interface FdKind {
      */
     default void finish(RestoreSession session) throws CrakException, IOException {
     }
+
+    /**
+     * Called instead of {@link #finish} when the restore fails and its tree is killed: closes the
+     * descriptors crak itself holds for this restore (helpers inside the tree die with it) and
+     * forgets the restore, so that a long-lived caller (the agent) leaks nothing.
+     */
+    default void abandon(RestoreSession session) {
+    }
 }

@@ -32,6 +32,24 @@ public final class ImageFormat {
         return "pages-" + pid + ".img";
     }
 
+    /**
+     * Builds Jackson's decoders of the image records on a daemon thread, so that a command about
+     * to read images (restore) gets them ready-made: built cold on first use they cost a JVM that
+     * just started about a quarter of a second, which this overlaps with parsing the command line.
+     */
+    public static void prepareInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                JSON.readValue("{}", Inventory.class);
+                JSON.readValue("{}", ProcessImage.class);
+            } catch (IOException | RuntimeException e) {
+                // only a head start: the real decode builds them itself and reports what fails
+            }
+        }, "crak-image-decoders");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public static byte[] encode(Object o) throws IOException {
         return JSON.writeValueAsBytes(o);
     }

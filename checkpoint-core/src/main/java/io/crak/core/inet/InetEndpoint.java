@@ -37,6 +37,51 @@ public record InetEndpoint(String ip, int port) {
         return new InetEndpoint(s.toString(), port);
     }
 
+    /** The endpoint a raw struct sockaddr_in or sockaddr_in6 names (as recvfrom returns it). */
+    static InetEndpoint fromSockaddr(byte[] sockaddr) {
+        ByteBuffer b = ByteBuffer.wrap(sockaddr).order(ByteOrder.LITTLE_ENDIAN);
+        short family = b.getShort();
+        int port = b.order(ByteOrder.BIG_ENDIAN).getShort() & 0xffff;
+        if (family == AF_INET) {
+            return new InetEndpoint((b.get() & 0xff) + "." + (b.get() & 0xff) + "." + (b.get() & 0xff) + "." + (b.get() & 0xff),
+                    port);
+        }
+        if (family != AF_INET6) {
+            throw new IllegalArgumentException("sockaddr of family " + family + ", not AF_INET or AF_INET6");
+        }
+        b.getInt(); // flow info
+        StringBuilder s = new StringBuilder();
+        for (int g = 0; g < 8; g++) {
+            s.append(g == 0 ? "" : ":").append(Integer.toHexString(b.getShort() & 0xffff));
+        }
+        return new InetEndpoint(s.toString(), port);
+    }
+
+    /**
+     * An IPv4-mapped IPv6 address (what a dual-stack socket sees of an IPv4 peer) as the IPv4
+     * endpoint it stands for; any other endpoint as it is.
+     */
+    InetEndpoint unmapped() {
+        String prefix = "0:0:0:0:0:ffff:";
+        if (!ip.startsWith(prefix)) {
+            return this;
+        }
+        String[] g = ip.substring(prefix.length()).split(":");
+        int hi = Integer.parseInt(g[0], 16);
+        int lo = Integer.parseInt(g[1], 16);
+        return new InetEndpoint((hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + "." + (lo & 0xff), port);
+    }
+
+    /** Bound to every address of its family (0.0.0.0 or ::), whatever the port. */
+    boolean wildcardIp() {
+        return ip.equals("0.0.0.0") || ip.equals("0:0:0:0:0:0:0:0");
+    }
+
+    /** The loopback address of this endpoint's family, with the given port. */
+    InetEndpoint loopback(int toPort) {
+        return new InetEndpoint(ipv6() ? "0:0:0:0:0:0:0:1" : "127.0.0.1", toPort);
+    }
+
     boolean ipv6() {
         return ip.contains(":");
     }

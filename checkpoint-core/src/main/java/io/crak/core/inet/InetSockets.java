@@ -8,6 +8,7 @@ import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.proc.FdInfo;
@@ -50,6 +51,8 @@ public final class InetSockets implements FdKind {
 
     /** Connections rebuilt in repair mode, per restore, waiting for {@link #finish}. */
     private final Map<RestoreSession, List<Rebuilt>> awaitingRelease = new IdentityHashMap<>();
+    /** UDP sockets built for each restore, held by crak until their queues are put back. */
+    private final Map<RestoreSession, List<UdpQueue.Restored>> awaitingRefill = new IdentityHashMap<>();
 
     private record Rebuilt(int sock, TcpSocketState state) {
     }
@@ -84,7 +87,7 @@ public final class InetSockets implements FdKind {
                 + " is not in /proc/" + pid + "/net (a socket of another network namespace), not supported"));
         int dup;
         try {
-            dup = InetSocketCalls.duplicate(pid, fd);
+            dup = PidfdCalls.duplicate(pid, fd);
         } catch (NativeException e) {
             throw new CrakException(where + e.getMessage(), e);
         }
@@ -94,7 +97,7 @@ public final class InetSockets implements FdKind {
             boolean v6Only = s.ipv6() && InetSocketCalls.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
             if (!s.tcp()) {
                 return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse,
-                        v6Only);
+                        v6Only, s.rxQueue() > 0 ? UdpQueue.capture(dup) : List.of());
             }
             boolean keepAlive = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
             boolean noDelay = InetSocketCalls.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
@@ -210,6 +213,13 @@ public final class InetSockets implements FdKind {
         try {
             long fd = FilesRestorer.takeFromCrak(ctx.session, ctx.leader(), sock);
             ctx.leader().check("fcntl(F_SETFL) of socket fd " + fd, Syscalls.FCNTL, fd, F_SETFL, f.flags());
+            if (f.state() instanceof UdpSocketState u) {
+                synchronized (awaitingRefill) {
+                    awaitingRefill.computeIfAbsent(ctx.session, k -> new ArrayList<>())
+                            .add(new UdpQueue.Restored(ctx.pid(), f.fd(), sock, u));
+                }
+                handOnly = false;
+            }
             return fd;
         } finally {
             if (handOnly) {
@@ -302,9 +312,41 @@ public final class InetSockets implements FdKind {
         }
     }
 
-    /** Every end of every rebuilt connection exists now: let them talk. */
+    @Override
+    public void abandon(RestoreSession session) {
+        List<UdpQueue.Restored> udp;
+        List<Rebuilt> rebuilt;
+        synchronized (awaitingRefill) {
+            udp = awaitingRefill.remove(session);
+        }
+        synchronized (awaitingRelease) {
+            rebuilt = awaitingRelease.remove(session);
+        }
+        if (udp != null) {
+            udp.forEach(u -> InetSocketCalls.close(u.sock()));
+        }
+        if (rebuilt != null) {
+            rebuilt.forEach(r -> InetSocketCalls.close(r.sock()));
+        }
+    }
+
+    /**
+     * Every socket of the tree exists now: put the UDP receive queues back, and let every end of
+     * every rebuilt connection talk.
+     */
     @Override
     public void finish(RestoreSession session) throws CrakException {
+        List<UdpQueue.Restored> udp;
+        synchronized (awaitingRefill) {
+            udp = awaitingRefill.remove(session);
+        }
+        if (udp != null) {
+            try {
+                UdpQueue.refill(udp);
+            } finally {
+                udp.forEach(u -> InetSocketCalls.close(u.sock()));
+            }
+        }
         List<Rebuilt> rebuilt;
         synchronized (awaitingRelease) {
             rebuilt = awaitingRelease.remove(session);

@@ -1,13 +1,12 @@
 package io.crak.core.jna;
 
-import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 
 /** {@code struct crak_freeze} of kmod/include/uapi/linux/crak.h: argument of CRAK_IOC_FREEZE. */
 @FieldOrder({"scope", "flags", "pid", "nrPids", "pidsPtr", "timeoutNs", "outPidsPtr", "outPidsCap", "pad0",
     "generation", "elapsedNs", "nrProcesses", "nrThreads", "nrStopped", "nrBlocked", "nrExited", "outFlags",
     "errPid", "pad1"})
-public class CrakKmodFreeze extends Structure {
+public class CrakKmodFreeze extends HeaderStructure {
     // in
     public int scope;
     public int flags;
@@ -29,9 +28,4 @@ public class CrakKmodFreeze extends Structure {
     public int outFlags;
     public int errPid;
     public int pad1;
-
-    /** Byte offset of a field, for checking this layout against the C header. */
-    public int offsetOf(String field) {
-        return fieldOffset(field);
-    }
 }

@@ -1,11 +1,10 @@
 package io.crak.core.jna;
 
-import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 
 /** {@code struct crak_status} of kmod/include/uapi/linux/crak.h: argument of CRAK_IOC_STATUS. */
 @FieldOrder({"generation", "nrProcesses", "nrThreads", "nrQuiescent", "nrRunning", "nrExited", "pad0"})
-public class CrakKmodStatus extends Structure {
+public class CrakKmodStatus extends HeaderStructure {
     public long generation;
     public int nrProcesses;
     public int nrThreads;
@@ -13,9 +12,4 @@ public class CrakKmodStatus extends Structure {
     public int nrRunning;
     public int nrExited;
     public int pad0;
-
-    /** Byte offset of a field, for checking this layout against the C header. */
-    public int offsetOf(String field) {
-        return fieldOffset(field);
-    }
 }

@@ -2,7 +2,10 @@ package io.crak.core.jna;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The socket calls crak makes from its own process on TCP/UDP sockets (sys/socket.h, ioctl SIOCINQ
@@ -12,27 +15,23 @@ import com.sun.jna.ptr.IntByReference;
  */
 public final class InetSocketCalls {
     private static final LibC C = LibC.INSTANCE;
-    private static final long SYS_PIDFD_OPEN = 434;
-    private static final long SYS_PIDFD_GETFD = 438;
+    private static final long SYS_SENDTO = 44;
+    private static final long SYS_RECVFROM = 45;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_PEEK_OFF = 42;
+    private static final int MSG_PEEK = 2;
+    private static final int MSG_DONTWAIT = 0x40;
+    /** Larger than any UDP payload (65507 bytes over IPv4, 65527 over IPv6 without jumbograms). */
+    private static final int MAX_DATAGRAM_BYTES = 65536;
+    private static final int SOCKADDR_STORAGE_BYTES = 128;
+    /** A bound on the walk through a receive queue (a default one holds a few hundred datagrams). */
+    private static final int MAX_QUEUED_DATAGRAMS = 1 << 20;
 
-    private InetSocketCalls() {
+    /** A datagram and the raw sockaddr it came from. */
+    public record Datagram(byte[] data, byte[] source) {
     }
 
-    /** A duplicate, in this process, of descriptor fd of process pid (same open file description). */
-    public static int duplicate(int pid, int fd) throws NativeException {
-        int pidfd;
-        try {
-            pidfd = (int) C.syscall(SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
-        } catch (LastErrorException e) {
-            throw new NativeException("pidfd_open of pid " + pid, e.getErrorCode());
-        }
-        try {
-            return (int) C.syscall(SYS_PIDFD_GETFD, pidfd, fd, 0, 0, 0, 0);
-        } catch (LastErrorException e) {
-            throw new NativeException("pidfd_getfd of pid " + pid + " fd " + fd, e.getErrorCode());
-        } finally {
-            close(pidfd);
-        }
+    private InetSocketCalls() {
     }
 
     public static int socket(int domain, int type) throws NativeException {
@@ -112,6 +111,50 @@ public final class InetSocketCalls {
             return m.getByteArray(0, (int) n);
         } catch (LastErrorException e) {
             throw new NativeException("recv of " + len + " bytes from fd " + fd, e.getErrorCode());
+        }
+    }
+
+    /**
+     * Every datagram queued on a UDP socket, in order, left in place: SO_PEEK_OFF walks MSG_PEEK
+     * past the ones already seen, and is put back as it was.
+     */
+    public static List<Datagram> peekDatagrams(int fd) throws NativeException {
+        int peekOff = getInt(fd, SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF");
+        setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0, "SO_PEEK_OFF");
+        List<Datagram> out = new ArrayList<>();
+        try (Memory data = new Memory(MAX_DATAGRAM_BYTES); Memory addr = new Memory(SOCKADDR_STORAGE_BYTES);
+                Memory addrLen = new Memory(Integer.BYTES)) {
+            while (out.size() < MAX_QUEUED_DATAGRAMS) {
+                addrLen.setInt(0, SOCKADDR_STORAGE_BYTES);
+                long n;
+                try {
+                    n = C.syscall(SYS_RECVFROM, fd, Pointer.nativeValue(data), MAX_DATAGRAM_BYTES, MSG_PEEK | MSG_DONTWAIT,
+                            Pointer.nativeValue(addr), Pointer.nativeValue(addrLen));
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == Errno.EAGAIN) {
+                        break;
+                    }
+                    throw new NativeException("recvfrom(MSG_PEEK) of datagram " + out.size() + " queued on fd " + fd,
+                            e.getErrorCode());
+                }
+                out.add(new Datagram(data.getByteArray(0, (int) n), addr.getByteArray(0, addrLen.getInt(0))));
+            }
+        } finally {
+            setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOff, "SO_PEEK_OFF");
+        }
+        return out;
+    }
+
+    /** One datagram to the given sockaddr; all of it or an error. */
+    public static void sendTo(int fd, byte[] data, byte[] sockaddr, String where) throws NativeException {
+        try (Memory m = new Memory(Math.max(1, data.length)); Memory to = sockaddr(sockaddr)) {
+            m.write(0, data, 0, data.length);
+            long n = LibC.checkedSyscall("sendto of a " + data.length + "-byte datagram to " + where + " from fd " + fd,
+                    SYS_SENDTO, fd, Pointer.nativeValue(m), data.length, 0, Pointer.nativeValue(to), sockaddr.length);
+            if (n != data.length) {
+                throw new NativeException("sendto of a " + data.length + "-byte datagram to " + where + " sent " + n,
+                        Errno.EIO);
+            }
         }
     }
 

@@ -55,6 +55,20 @@ public interface LibC extends Library {
 
     int getpid();
 
+    /**
+     * A raw system call (up to six arguments, missing ones zero) whose failure becomes a
+     * {@link NativeException} naming {@code what} and the errno.
+     */
+    static long checkedSyscall(String what, long nr, long... args) throws NativeException {
+        long[] a = new long[6];
+        System.arraycopy(args, 0, a, 0, args.length);
+        try {
+            return INSTANCE.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        } catch (LastErrorException e) {
+            throw new NativeException(what, e.getErrorCode());
+        }
+    }
+
     /** errno name (EPERM, ESRCH...) for error messages. */
     static String errnoName(int errno) {
         return Errno.name(errno);

@@ -127,12 +127,6 @@ public final class PipeCalls {
     }
 
     private static long call(String what, long nr, long... args) throws NativeException {
-        long[] a = new long[6];
-        System.arraycopy(args, 0, a, 0, args.length);
-        try {
-            return C.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-        } catch (LastErrorException e) {
-            throw new NativeException(what, e.getErrorCode());
-        }
+        return LibC.checkedSyscall(what, nr, args);
     }
 }

@@ -39,8 +39,6 @@ public final class UnixSocketCalls {
     private static final long SYS_SHUTDOWN = 48;
     private static final long SYS_SETSOCKOPT = 54;
     private static final long SYS_GETSOCKOPT = 55;
-    private static final long SYS_PIDFD_OPEN = 434;
-    private static final long SYS_PIDFD_GETFD = 438;
     private static final int MSG_PEEK = 2;
     private static final int MSG_TRUNC = 0x20;
     private static final int MSG_CTRUNC = 8;
@@ -159,16 +157,6 @@ public final class UnixSocketCalls {
             off += (len + 3) & ~3;
         }
         return new UnixSocketDiag(inode, type, state, name, peer, List.copyOf(icons), rq, wq, shutdown);
-    }
-
-    /** A duplicate, in this process, of descriptor fd of process pid (same open file description). */
-    public static int duplicate(int pid, int fd) throws NativeException {
-        int pidfd = (int) call("pidfd_open of pid " + pid, SYS_PIDFD_OPEN, pid, 0);
-        try {
-            return (int) call("pidfd_getfd of pid " + pid + " fd " + fd, SYS_PIDFD_GETFD, pidfd, fd, 0);
-        } finally {
-            close(pidfd);
-        }
     }
 
     /**
@@ -305,12 +293,6 @@ public final class UnixSocketCalls {
     }
 
     private static long call(String what, long nr, long... args) throws NativeException {
-        long[] a = new long[6];
-        System.arraycopy(args, 0, a, 0, args.length);
-        try {
-            return C.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-        } catch (LastErrorException e) {
-            throw new NativeException(what, e.getErrorCode());
-        }
+        return LibC.checkedSyscall(what, nr, args);
     }
 }

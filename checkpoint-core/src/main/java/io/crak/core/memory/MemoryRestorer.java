@@ -1,25 +1,17 @@
 package io.crak.core.memory;
 
-import static io.crak.core.memory.MemoryDumper.PAGE_SIZE;
-
 import io.crak.core.CrakException;
 import io.crak.core.RestoreContext;
 import io.crak.core.Resource;
-import io.crak.core.image.ImageFormat;
 import io.crak.core.image.ProcessImage;
 import io.crak.core.proc.MapsParser;
 import io.crak.core.proc.VmArea;
-import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
 import io.crak.core.restore.RestoreArea;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +21,7 @@ import java.util.Map;
 /**
  * Replaces the restorer's own address space with the image's: unmaps everything but the restore
  * area, moves the kernel's vdso block to its old address, maps every area back, fills in the
- * saved pages, then sets the mm fields (brk, arg/env, auxv, exe) with PR_SET_MM_MAP.
+ * saved pages ({@link PageFiller}), then sets the mm fields (brk, arg/env, auxv, exe) with PR_SET_MM_MAP.
  */
 public final class MemoryRestorer implements Resource.Restorer {
     private static final int PROT_WRITE = 2;
@@ -41,13 +33,10 @@ public final class MemoryRestorer implements Resource.Restorer {
     private static final int MREMAP_MAYMOVE = 1;
     private static final int MREMAP_FIXED = 2;
     private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
     private static final int O_RDWR = 2;
     private static final int PR_SET_MM = 35;
     private static final int PR_SET_MM_MAP = 14;
     private static final int PRCTL_MM_MAP_BYTES = 104;
-    private static final int COPY_CHUNK_BYTES = 4 << 20;
-    private static final int MADV_POPULATE_WRITE = 23;
     private static final int SHM_RDONLY = 010000;
     private static final int SHM_EXEC = 0100000;
     private static final int PROT_EXEC = 4;
@@ -89,7 +78,7 @@ public final class MemoryRestorer implements Resource.Restorer {
                 }
             }
         }
-        fillPages(ctx, r, mi);
+        PageFiller.fill(ctx, r, mi);
         for (VmaImage v : makeReadOnly) {
             r.check("mprotect of " + v.describe(), Syscalls.MPROTECT, v.start(), v.size(), v.prot());
         }
@@ -166,134 +155,6 @@ public final class MemoryRestorer implements Resource.Restorer {
                     MAP_SHARED | MAP_FIXED, fd, fileOffset);
         } finally {
             r.call(Syscalls.CLOSE, fd);
-        }
-    }
-
-    /**
-     * Writes the saved pages back. Each run is first faulted in with MADV_POPULATE_WRITE (one call
-     * instead of a fault per page during the copy), then filled through /proc/PID/mem from a
-     * direct buffer, read from the image channel when the source offers one.
-     */
-    private static void fillPages(RestoreContext ctx, RemoteSyscall r, MemoryImage mi) throws IOException, CrakException {
-        String entry = ImageFormat.pagesEntry(ctx.pid());
-        ProcessMemory mem = ctx.memory();
-        long t0 = System.nanoTime();
-        for (PageRun run : mi.runs()) {
-            // best effort: a kernel without MADV_POPULATE_WRITE just faults during the copy
-            r.call(Syscalls.MADVISE, run.address(), (long) run.pages() * PAGE_SIZE, MADV_POPULATE_WRITE);
-        }
-        io.crak.core.PhaseLog.mark("populate pid " + ctx.pid(), t0);
-        long t1 = System.nanoTime();
-        java.util.Optional<java.nio.file.Path> file = ctx.session.source.file(entry);
-        if (file.isPresent() && readPagesInside(ctx, r, mi, file.get())) {
-            io.crak.core.PhaseLog.mark("pages read in place by pid " + ctx.pid(), t1);
-            return;
-        }
-        ByteBuffer buf = ByteBuffer.allocateDirect(COPY_CHUNK_BYTES);
-        try (InputStream in = ctx.session.source.entry(entry)) {
-            ReadableByteChannel ch = in instanceof ReadableByteChannel c ? c : Channels.newChannel(in);
-            for (PageRun run : mi.runs()) {
-                long remaining = (long) run.pages() * PAGE_SIZE;
-                long addr = run.address();
-                while (remaining > 0) {
-                    int n = (int) Math.min(remaining, COPY_CHUNK_BYTES);
-                    buf.clear().limit(n);
-                    while (buf.hasRemaining()) {
-                        if (ch.read(buf) < 0) {
-                            throw new EOFException("image entry " + entry + " is truncated at page 0x" + Long.toHexString(addr));
-                        }
-                    }
-                    buf.flip();
-                    mem.write(addr, buf);
-                    addr += n;
-                    remaining -= n;
-                }
-            }
-            buf.clear().limit(1);
-            if (ch.read(buf) > 0) {
-                throw new CrakException("image entry " + entry + " is longer than its page runs");
-            }
-        }
-    }
-
-    /** The most one injected pread is asked for (read(2) returns at most 0x7ffff000 bytes anyway). */
-    private static final long PREAD_MAX_BYTES = 1L << 30;
-
-    /**
-     * The fast way for pages kept in a file of their own: the process preads them into place
-     * itself, one copy from the page cache with no per-page work in crak (where /proc/PID/mem
-     * pins and copies page by page). Runs in memory the process may not write (read-only or
-     * PROT_NONE mappings) are still copied by crak through /proc/PID/mem, which may. False, with
-     * nothing changed, when the process cannot open the file (a mount only crak sees).
-     */
-    private static boolean readPagesInside(RestoreContext ctx, RemoteSyscall r, MemoryImage mi, java.nio.file.Path file)
-            throws IOException, CrakException {
-        ctx.resetData();
-        long fd = r.call(Syscalls.OPEN, ctx.putString(file.toString()), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            return false;
-        }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            ByteBuffer buf = null;
-            long offset = 0;
-            for (PageRun run : mi.runs()) {
-                long bytes = (long) run.pages() * PAGE_SIZE;
-                if (writable(mi, run.address(), bytes)) {
-                    preadInside(r, fd, file, run.address(), bytes, offset);
-                } else {
-                    buf = buf != null ? buf : ByteBuffer.allocateDirect(COPY_CHUNK_BYTES);
-                    copyByCrak(ctx.memory(), ch, buf, file, run.address(), bytes, offset);
-                }
-                offset += bytes;
-            }
-            if (ch.size() != offset) {
-                throw new CrakException("image entry " + file + " is longer than its page runs");
-            }
-            return true;
-        } finally {
-            r.call(Syscalls.CLOSE, fd);
-        }
-    }
-
-    private static boolean writable(MemoryImage mi, long start, long bytes) {
-        long end = start + bytes;
-        for (VmaImage v : mi.vmas()) {
-            if (v.start() < end && start < v.end() && (v.prot() & PROT_WRITE) == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void preadInside(RemoteSyscall r, long fd, java.nio.file.Path file, long addr, long bytes,
-            long offset) throws CrakException, IOException {
-        while (bytes > 0) {
-            long n = r.check("pread of " + file + " at " + offset + " into 0x" + Long.toHexString(addr),
-                    Syscalls.PREAD64, fd, addr, Math.min(bytes, PREAD_MAX_BYTES), offset);
-            if (n == 0) {
-                throw new EOFException("image entry " + file + " is truncated at page 0x" + Long.toHexString(addr));
-            }
-            addr += n;
-            offset += n;
-            bytes -= n;
-        }
-    }
-
-    private static void copyByCrak(ProcessMemory mem, java.nio.channels.FileChannel ch, ByteBuffer buf,
-            java.nio.file.Path file, long addr, long bytes, long offset) throws IOException {
-        while (bytes > 0) {
-            buf.clear().limit((int) Math.min(bytes, buf.capacity()));
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, offset + buf.position()) < 0) {
-                    throw new EOFException("image entry " + file + " is truncated at page 0x" + Long.toHexString(addr));
-                }
-            }
-            buf.flip();
-            int n = buf.remaining();
-            mem.write(addr, buf);
-            addr += n;
-            offset += n;
-            bytes -= n;
         }
     }
 

@@ -50,6 +50,11 @@ public final class Fifos implements FdKind {
         PipeRebuild.finish(session);
     }
 
+    @Override
+    public void abandon(RestoreSession session) {
+        PipeRebuild.abandon(session);
+    }
+
     private static boolean isFifo(Path p) {
         try {
             int mode = (Integer) Files.getAttribute(p, "unix:mode");

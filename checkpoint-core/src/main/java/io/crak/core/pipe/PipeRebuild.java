@@ -75,6 +75,14 @@ final class PipeRebuild {
         }
     }
 
+    /** The restore failed: closes crak's FIFO keepers (the helpers in the tree die with it). */
+    static void abandon(RestoreSession session) {
+        PipeRebuild p = ACTIVE.remove(session);
+        if (p != null) {
+            p.fifoKeepers.values().forEach(PipeCalls::close);
+        }
+    }
+
     long openAnonymous(RestoreContext ctx, FdImage f) throws CrakException, IOException {
         PipeState s = (PipeState) f.state();
         RemoteSyscall r = ctx.leader();

@@ -40,4 +40,9 @@ public final class Pipes implements FdKind {
     public void finish(RestoreSession session) throws CrakException {
         PipeRebuild.finish(session);
     }
+
+    @Override
+    public void abandon(RestoreSession session) {
+        PipeRebuild.abandon(session);
+    }
 }

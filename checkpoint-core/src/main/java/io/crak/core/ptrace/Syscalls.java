@@ -50,6 +50,7 @@ public final class Syscalls {
     public static final long CLONE3 = 435;
     public static final long PIDFD_OPEN = 434;
     public static final long PIDFD_GETFD = 438;
+    public static final long USERFAULTFD = 323;
     public static final long MOUNT = 165;
     /** Pipes and unix sockets (io.crak.core.pipe, io.crak.core.unixsock). */
     public static final long PIPE2 = 293;

@@ -9,6 +9,7 @@ import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PtyCalls;
@@ -65,7 +66,7 @@ public final class Ptys implements FdKind {
         byte[] winsize;
         int dup;
         try {
-            dup = InetSocketCalls.duplicate(ctx.pid(), fd);
+            dup = PidfdCalls.duplicate(ctx.pid(), fd);
         } catch (NativeException e) {
             throw new CrakException(where + e.getMessage(), e);
         }
@@ -165,6 +166,20 @@ public final class Ptys implements FdKind {
                     }
                     return;
                 }
+            }
+        }
+    }
+
+    @Override
+    public void abandon(RestoreSession session) {
+        Map<String, NewTerminal> bySession;
+        synchronized (terminals) {
+            bySession = terminals.remove(session);
+        }
+        if (bySession != null) {
+            for (NewTerminal t : bySession.values()) {
+                InetSocketCalls.close(t.slave());
+                InetSocketCalls.close(t.master());
             }
         }
     }

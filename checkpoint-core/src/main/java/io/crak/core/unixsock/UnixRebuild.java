@@ -5,6 +5,7 @@ import io.crak.core.RestoreContext;
 import io.crak.core.RestoreSession;
 import io.crak.core.files.FdImage;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.UnixSocketCalls;
 import io.crak.core.ptrace.ProcessMemory;
@@ -111,8 +112,8 @@ final class UnixRebuild {
         long mine = p.helpers.get(s.inode());
         long theirs = p.helpers.values().stream().filter(h -> h != mine).findFirst().orElseThrow();
         int creatorHost = ctx.session.hostPid(p.pid);
-        int ownDup = UnixSocketCalls.duplicate(creatorHost, (int) mine);
-        int peerDup = UnixSocketCalls.duplicate(creatorHost, (int) theirs);
+        int ownDup = PidfdCalls.duplicate(creatorHost, (int) mine);
+        int peerDup = PidfdCalls.duplicate(creatorHost, (int) theirs);
         try {
             QueueRefill.setBuffers(ownDup, s);
             QueueRefill.refill(peerDup, s, new byte[0]);
@@ -155,7 +156,7 @@ final class UnixRebuild {
             long addr = ctx.putData(sockaddr(s.name()));
             r.check("bind to " + UnixSocketCapture.show(s.name()), Syscalls.BIND, sock, addr, 2 + s.name().length);
         }
-        int dup = UnixSocketCalls.duplicate(ctx.hostPid(), (int) sock);
+        int dup = PidfdCalls.duplicate(ctx.hostPid(), (int) sock);
         try {
             QueueRefill.setBuffers(dup, s);
         } finally {
@@ -169,7 +170,7 @@ final class UnixRebuild {
     private int duplicateBoundTo(RestoreSession session, byte[] name) throws NativeException {
         for (Placed q : placed) {
             if (q.state().role() != Role.LISTENING && java.util.Arrays.equals(q.state().name(), name)) {
-                return UnixSocketCalls.duplicate(session.hostPid(q.pid()), q.fd());
+                return PidfdCalls.duplicate(session.hostPid(q.pid()), q.fd());
             }
         }
         throw new NativeException("no restored socket is bound to " + UnixSocketCapture.show(name), io.crak.core.jna.Errno.ENOENT);

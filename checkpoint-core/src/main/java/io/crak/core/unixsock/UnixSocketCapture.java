@@ -3,6 +3,7 @@ package io.crak.core.unixsock;
 import io.crak.core.CrakException;
 import io.crak.core.DumpContext;
 import io.crak.core.DumpSession;
+import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.UnixSocketCalls;
 import io.crak.core.jna.UnixSocketDiag;
@@ -45,7 +46,7 @@ final class UnixSocketCapture {
         }
         int dup;
         try {
-            dup = UnixSocketCalls.duplicate(ctx.pid(), fd);
+            dup = PidfdCalls.duplicate(ctx.pid(), fd);
         } catch (NativeException e) {
             throw new CrakException(where + ": " + e.getMessage(), e);
         }

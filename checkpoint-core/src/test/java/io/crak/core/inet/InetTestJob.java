@@ -73,6 +73,18 @@ final class InetTestJob {
         }
     }
 
+    /**
+     * Sends the datagram "outside" from a socket of the test's own (not in the job) to
+     * 127.0.0.1:port, and closes that socket; returns the port it was sent from.
+     */
+    static int sendDatagramFromOutside(int port) throws Exception {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            byte[] d = "outside".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            s.send(new java.net.DatagramPacket(d, d.length, java.net.InetAddress.getLoopbackAddress(), port));
+            return s.getLocalPort();
+        }
+    }
+
     void dumpKill(Path images, boolean tcpClose) throws Exception {
         new CheckpointEngine().dump(new DumpRequest(pid, false, Optional.empty(), tcpClose),
                 new DirectoryImageSink(images));
