@@ -1,7 +1,7 @@
 /*
  * crak-init: the first process of every Crak job.
  *
- *   crak-init [--pidns] [--cgroup DIR] [--user UID:GID] [--parent PID] [--detach PIDFILE] -- CMD [ARG...]
+ *   crak-init [--pidns [--netns]] [--cgroup DIR] [--user UID:GID] [--parent PID] [--detach PIDFILE] -- CMD [ARG...]
  *
  * It places itself in the job's cgroup (so every process of the job is born inside it and the
  * freezer and cgroup.kill see the whole job), optionally enters a fresh pid namespace (so the
@@ -12,7 +12,9 @@
  *
  * Without --pidns it is a child subreaper in the host namespace. With --pidns the process started
  * here unshares, forks pid 1 of the new namespace (which mounts its own /proc and does the
- * work above), and relays that pid 1's status and the forwarded signals.
+ * work above), and relays that pid 1's status and the forwarded signals. With --netns as well, that
+ * pid 1 also moves into a network namespace of its own with only a loopback interface (set up),
+ * so the job's ports are its own on any node; the relay stays outside it.
  *
  * With --detach (for a supervisor that is a child subreaper, as Crak's JVM is): the process started
  * forks the init, writes its pid to PIDFILE and exits, so the init is adopted by the supervisor
@@ -27,6 +29,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -51,6 +56,7 @@
 
 struct options {
     int pidns;
+    int netns;
     const char *cgroup;
     int drop_user;
     uid_t uid;
@@ -75,7 +81,7 @@ static void die(const char *fmt, ...)
 
 static void usage(void)
 {
-    fputs("usage: crak-init [--pidns] [--cgroup DIR] [--user UID:GID] [--parent PID] [--detach PIDFILE] -- CMD...\n"
+    fputs("usage: crak-init [--pidns [--netns]] [--cgroup DIR] [--user UID:GID] [--parent PID] [--detach PIDFILE] -- CMD...\n"
           "Runs CMD as the init of a Crak job: in cgroup DIR, optionally in a new pid namespace,\n"
           "reaping orphans, forwarding SIGTERM/SIGINT/SIGHUP to CMD's process group, exiting with\n"
           "CMD's status (128+signal if it was killed). --parent PID: die with PID (PR_SET_PDEATHSIG).\n"
@@ -109,6 +115,8 @@ static struct options parse(int argc, char **argv)
             exit(0);
         } else if (strcmp(a, "--pidns") == 0) {
             o.pidns = 1;
+        } else if (strcmp(a, "--netns") == 0) {
+            o.netns = 1;
         } else if (strcmp(a, "--cgroup") == 0 && i + 1 < argc) {
             o.cgroup = argv[++i];
         } else if (strcmp(a, "--parent") == 0 && i + 1 < argc) {
@@ -133,6 +141,9 @@ static struct options parse(int argc, char **argv)
     if (i >= argc) {
         usage();
         die("no command given after --");
+    }
+    if (o.netns && !o.pidns) {
+        die("--netns needs --pidns: the network namespace belongs to the job's pid 1");
     }
     if (o.pid_file && o.parent <= 0) {
         die("--detach needs --parent PID: the supervisor that adopts the init");
@@ -288,6 +299,26 @@ static void mount_own_proc(void)
     }
 }
 
+/* --netns, in pid 1 before it drops privileges: a network namespace of its own, loopback up. */
+static void own_network(void)
+{
+    if (unshare(CLONE_NEWNET) != 0) {
+        die("unshare(CLONE_NEWNET): %s", strerrorname_np(errno));
+    }
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
+        die("read the flags of lo in the new network namespace: %s", strerrorname_np(errno));
+    }
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) {
+        die("set lo up in the new network namespace: %s", strerrorname_np(errno));
+    }
+    close(s);
+}
+
 /*
  * Our parent as the host sees it. getppid() says 0 in a new pid namespace whose parent is
  * outside, so read it from the host's /proc, which is still mounted here.
@@ -358,6 +389,9 @@ static int run_detached(const struct options *o, const sigset_t *set, const sigs
     await_adoption(o->parent);
     if (o->pidns) {
         mount_own_proc();
+        if (o->netns) {
+            own_network();
+        }
     } else if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         die("prctl(PR_SET_CHILD_SUBREAPER): %s", strerrorname_np(errno));
     }
@@ -406,6 +440,9 @@ int main(int argc, char **argv)
             die("prctl(PR_SET_PDEATHSIG): %s", strerrorname_np(errno));
         }
         mount_own_proc();
+        if (o.netns) {
+            own_network();
+        }
         drop_privileges(&o);
         if (o.drop_user && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
             die("prctl(PR_SET_PDEATHSIG): %s", strerrorname_np(errno));

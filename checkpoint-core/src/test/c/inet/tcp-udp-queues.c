@@ -15,6 +15,10 @@
  * opens a second connection to the same listening port and sends a datagram; the parent reads the
  * queued datagrams first (contents, order and senders), checks it all and prints "PASS ...", with
  * the port the outside datagram came from. Any failure prints "FAIL ..." and exits 1.
+ *
+ * With a third argument "own-netns" it first moves into a network namespace of its own and sets
+ * its loopback up (as a job in its own namespace would); nothing from outside can reach it there,
+ * so no outside datagram is expected.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -25,6 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -155,14 +162,32 @@ static void child(unsigned short tcp_port, unsigned short udp_port)
     _exit(0);
 }
 
+static void own_network_namespace(void)
+{
+    if (unshare(CLONE_NEWNET) != 0)
+        fail("unshare(CLONE_NEWNET)");
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+        fail("SIOCGIFFLAGS of lo");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+        fail("SIOCSIFFLAGS of lo");
+    close(s);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s GO_FILE READY_FILE\n", argv[0]);
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "own-netns") == 0)) {
+        fprintf(stderr, "usage: %s GO_FILE READY_FILE [own-netns]\n", argv[0]);
         return 2;
     }
+    int own_netns = argc == 4;
     go_file = argv[1];
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (own_netns)
+        own_network_namespace();
     int l = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1, tiny = TINY_RCVBUF;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -221,11 +246,14 @@ int main(int argc, char **argv)
             fail("queued datagram %d came from port %u, the others from %u", k, ntohs(from.sin_port), child_port);
         child_port = ntohs(from.sin_port);
     }
-    len = sizeof from;
-    ssize_t got = recvfrom(u, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
-    if (got != 7 || memcmp(q, "outside", 7) != 0 || from.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
-        fail("the datagram from outside the job: %zd bytes", got);
-    unsigned short outside_port = ntohs(from.sin_port);
+    unsigned short outside_port = 0;
+    if (!own_netns) {
+        len = sizeof from;
+        ssize_t got = recvfrom(u, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
+        if (got != 7 || memcmp(q, "outside", 7) != 0 || from.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+            fail("the datagram from outside the job: %zd bytes", got);
+        outside_port = ntohs(from.sin_port);
+    }
     char dgram[32] = {0};
     len = sizeof from;
     ssize_t n = recvfrom(u, dgram, sizeof dgram - 1, 0, (struct sockaddr *)&from, &len);
@@ -236,7 +264,11 @@ int main(int argc, char **argv)
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("child %d ended with status %#x", pid, status);
-    printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u, %d datagrams queued by the child, "
-           "one from outside port %u\n", CLIENT_BYTES, SERVER_BYTES, port, uport, QUEUED_DATAGRAMS, outside_port);
+    if (own_netns)
+        printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u, %d datagrams queued by the child, "
+               "in a network namespace of its own\n", CLIENT_BYTES, SERVER_BYTES, port, uport, QUEUED_DATAGRAMS);
+    else
+        printf("PASS tcp %u bytes + %u bytes, listener port %u kept, udp port %u, %d datagrams queued by the child, "
+               "one from outside port %u\n", CLIENT_BYTES, SERVER_BYTES, port, uport, QUEUED_DATAGRAMS, outside_port);
     return 0;
 }

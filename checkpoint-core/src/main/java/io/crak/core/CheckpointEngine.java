@@ -60,7 +60,7 @@ public final class CheckpointEngine {
                 capture(tree, images, session);
                 PhaseLog.mark("capture", c0);
                 long w0 = System.nanoTime();
-                writeImages(req.rootPid(), session.pids, images, sink, req.includePaths());
+                writeImages(req.rootPid(), session, images, sink, req.includePaths());
                 PhaseLog.mark("write", w0);
                 if (req.leaveRunning()) {
                     session.runBeforeRelease(false);
@@ -73,6 +73,9 @@ public final class CheckpointEngine {
             } catch (IOException e) {
                 throw new CrakException("pid " + req.rootPid() + ": writing the images failed: " + e.getMessage(), e);
             } finally {
+                if (session.netNamespace != null) {
+                    session.netNamespace.close();
+                }
                 if (tree != null && !released) {
                     session.runBeforeRelease(committed && !req.leaveRunning());
                     tree.release(committed && !req.leaveRunning());
@@ -91,6 +94,11 @@ public final class CheckpointEngine {
         session.treePids.addAll(tree.processes.keySet());
         ProcFiles proc = new ProcFiles();
         session.pids = io.crak.core.tree.PidNamespaceScan.scan(tree, proc);
+        if (io.crak.core.netns.NetNamespaceScan.ownNamespace(tree, proc)) {
+            int root = tree.processes.keySet().iterator().next();
+            session.netNamespace = io.crak.core.netns.NetNamespace.of(root);
+            session.netNamespaceImage = new Inventory.NetNamespaceImage(session.netNamespace.loopbackUp());
+        }
         for (SeizedProcess p : tree.processes.values()) {
             ProcessImage img = new ProcessImage(session.pids.image(p.pid));
             images.put(p.pid, img);
@@ -111,12 +119,13 @@ public final class CheckpointEngine {
     }
 
     /** images: by host pid, holding image pids. */
-    private static void writeImages(int rootPid, PidMap pids, Map<Integer, ProcessImage> images, ImageSink sink,
+    private static void writeImages(int rootPid, DumpSession session, Map<Integer, ProcessImage> images, ImageSink sink,
             List<java.nio.file.Path> includePaths) throws IOException, CrakException {
+        PidMap pids = session.pids;
         List<Integer> imagePids = images.values().stream().map(i -> i.pid).toList();
         Inventory inv = new Inventory(ImageFormat.VERSION, KernelLayout.release(), KernelLayout.hostname(),
                 pids.image(rootPid), new ArrayList<>(imagePids), KernelLayout.hostVdsoLayout(), System.currentTimeMillis(),
-                pids.isNamespaced());
+                pids.isNamespaced(), session.netNamespaceImage);
         sink.write(ImageFormat.INVENTORY, ImageFormat.encode(inv));
         for (ProcessImage img : images.values()) {
             sink.write(ImageFormat.processEntry(img.pid), ImageFormat.encode(img));

@@ -17,6 +17,10 @@ public final class DumpSession {
     public final java.util.Set<Integer> treePids = new java.util.LinkedHashSet<>();
     /** Host pids to image pids: the identity unless the tree is a pid namespace of its own. */
     public PidMap pids = PidMap.identity();
+    /** The tree's own network namespace (where its sockets are listed), or null when it shares crak's. */
+    public io.crak.core.netns.NetNamespace netNamespace;
+    /** Its image: whether its loopback was up; null when the tree shares crak's namespace. */
+    public io.crak.core.image.Inventory.NetNamespaceImage netNamespaceImage;
     /** Whether TCP connections to peers outside the job are dropped instead of refusing the dump. */
     public boolean dropExternalTcp;
     /** Run just before the tree is let go (killed or not), e.g. to take sockets out of TCP repair mode. */

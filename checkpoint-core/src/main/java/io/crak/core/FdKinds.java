@@ -27,8 +27,9 @@ public final class FdKinds {
     private FdKinds() {
     }
 
-    public static Optional<FdKind> forLink(String link) {
-        return ORDER.stream().filter(k -> k.handles(link)).findFirst();
+    /** The kind of a descriptor of a process whose /proc/PID/net is procNet. */
+    public static Optional<FdKind> forLink(String link, java.nio.file.Path procNet) {
+        return ORDER.stream().filter(k -> k.handles(link, procNet)).findFirst();
     }
 
     public static FdKind named(String name) throws CrakException {

@@ -23,6 +23,26 @@ public final class RestoreSession {
     public boolean isRestorerFd(int fd) {
         return fd == crakPidfd || fd == crakProcFd;
     }
+    /** The tree's own network namespace, made by the restore; null when the tree shares crak's. */
+    public io.crak.core.netns.NetNamespace netNamespace;
+
+    /**
+     * A socket of crak's (close-on-exec) in the tree's network namespace, for crak to build and
+     * hand over to a restored process: sockets belong to the namespace they were made in.
+     */
+    public int socket(int domain, int type) throws CrakException {
+        if (netNamespace != null) {
+            return netNamespace.socket(domain, type);
+        }
+        try {
+            return io.crak.core.jna.InetSocketCalls.socket(domain, type | SOCK_CLOEXEC);
+        } catch (io.crak.core.jna.NativeException e) {
+            throw new CrakException(e.getMessage(), e);
+        }
+    }
+
+    private static final int SOCK_CLOEXEC = 02000000;
+
     /** Shared anonymous memory by dumped shmem inode: the process and range that created it. */
     public final Map<Long, long[]> sharedOwners = new HashMap<>();
     /** Nameless files (deleted while open, memfd) recreated from the image, held by crak. */

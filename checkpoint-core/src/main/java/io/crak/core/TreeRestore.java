@@ -153,6 +153,9 @@ final class TreeRestore {
             throw e instanceof CrakException ce ? ce : new CrakException("restore failed: " + msg, e);
         } finally {
             unlinked.close();
+            if (session != null && session.netNamespace != null) {
+                session.netNamespace.close();
+            }
             if (stubPid != 0) {
                 endStub(stubPid);
             }

@@ -60,8 +60,9 @@ public final class RunCommand implements Callable<Integer> {
     String resume;
 
     @Option(names = "--namespace", paramLabel = "MODE",
-            description = "pidns: the job in its own pid namespace, its pids free on any node; host: host pids, "
-                    + "which a restore needs free again (default: ${DEFAULT-VALUE}; when resuming, as recorded)")
+            description = "pidns: the job in its own pid namespace, its pids free on any node; pidns+netns: also a "
+                    + "network namespace of its own with loopback only (its ports its own, no network); host: host "
+                    + "pids, which a restore needs free again (default: ${DEFAULT-VALUE}; when resuming, as recorded)")
     String namespace = RunConfig.DEFAULT_NAMESPACE.optionName();
 
     @Option(names = "--max-restarts", paramLabel = "N",

@@ -120,8 +120,11 @@ public final class JobLauncher {
     List<String> initCommand(JobSpec spec, JobCgroup cgroup, Path pidFile) {
         List<String> cmd = new ArrayList<>();
         cmd.add(crakInit.toString());
-        if (spec.namespace() == NamespaceMode.PID_NAMESPACE) {
+        if (spec.namespace() != NamespaceMode.HOST) {
             cmd.add("--pidns");
+        }
+        if (spec.namespace() == NamespaceMode.PID_AND_NET_NAMESPACE) {
+            cmd.add("--netns");
         }
         cmd.add("--cgroup");
         cmd.add(cgroup.path().toString());

@@ -1,6 +1,6 @@
 package io.crak.job;
 
-/** Where a job's processes get their pids. */
+/** Where a job's processes get their pids (and, optionally, their network). */
 public enum NamespaceMode {
     /**
      * The host pid namespace, crak-init a child subreaper. The engine restores such trees with
@@ -13,7 +13,13 @@ public enum NamespaceMode {
      * The engine dumps namespace pids and restores the tree into a new pid namespace, so the job
      * gets its pids back on any node, whatever host pids are taken there.
      */
-    PID_NAMESPACE("pidns");
+    PID_NAMESPACE("pidns"),
+    /**
+     * As {@link #PID_NAMESPACE}, and a network namespace of the job's own with only a loopback
+     * interface: the job's TCP and UDP ports are its own on any node (two jobs may both listen on
+     * 8080), it cannot reach the network, and a restore rebuilds the namespace with its sockets.
+     */
+    PID_AND_NET_NAMESPACE("pidns+netns");
 
     private final String optionName;
 
@@ -32,6 +38,6 @@ public enum NamespaceMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("namespace mode '" + name + "' is not one of host, pidns");
+        throw new IllegalArgumentException("namespace mode '" + name + "' is not one of host, pidns, pidns+netns");
     }
 }

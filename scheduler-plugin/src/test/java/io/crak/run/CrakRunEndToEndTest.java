@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The product test: {@code crak run} on the sample jobs with a 1 s interval, the job SIGKILLed
  * (every pid of its cgroup) at random moments, then crak run's own JVM SIGKILLed and the job taken
  * over by {@code crak run --resume}: the final checksum must equal the uninterrupted run's. Jobs
- * run in their own pid namespace (the default) except one in the host's, so both modes stay
- * tested; one more test shows what the pid namespace is for.
+ * run in their own pid namespace (the default) except one in the host's and one that also has a
+ * network namespace of its own (TCP over its loopback), so every mode stays tested; one more test
+ * shows what the pid namespace is for.
  */
 @Tag("integration")
 class CrakRunEndToEndTest {
@@ -62,7 +63,10 @@ class CrakRunEndToEndTest {
                 Arguments.of(SampleJob.PROC_TREE, List.of("--rounds", "6000", "--work", "100000"),
                         List.of("--keep", "1", "--namespace", "host")),
                 Arguments.of(SampleJob.MEMHOG, List.of("--mib", "32", "--passes", "400", "--untouched-mib", "64"),
-                        List.of("--compress", "zstd", "--keep", "2")));
+                        List.of("--compress", "zstd", "--keep", "2")),
+                // TCP over the loopback of a network namespace of the job's own, rebuilt at each restore
+                Arguments.of(SampleJob.STENCIL_SOCKET, List.of("--transport", "tcp", "--steps", "10000", "--rows", "512",
+                        "--cols", "512", "--workers", "2"), List.of("--namespace", "pidns+netns")));
     }
 
     @ParameterizedTest

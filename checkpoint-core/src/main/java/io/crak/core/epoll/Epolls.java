@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.nio.file.Path;
 
 /**
  * epoll sets: created empty at the epoll's turn, filled in {@link #finish} once every descriptor
@@ -50,7 +51,7 @@ public final class Epolls implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.equals("anon_inode:[eventpoll]");
     }
 

@@ -10,6 +10,7 @@ import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * eventfd: recreated empty with eventfd2 and its counter written back (a write adds to the
@@ -26,7 +27,7 @@ public final class EventFds implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.equals(LINK);
     }
 

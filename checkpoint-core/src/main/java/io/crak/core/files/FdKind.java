@@ -6,6 +6,7 @@ import io.crak.core.RestoreContext;
 import io.crak.core.RestoreSession;
 import io.crak.core.proc.FdInfo;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * One kind of file descriptor (regular file, pipe, unix socket, eventfd...): how to recognise it,
@@ -21,8 +22,11 @@ public interface FdKind {
     /** Short name stored in the image ("file", "pipe", ...). */
     String name();
 
-    /** Whether this kind handles a descriptor whose /proc/PID/fd/N link is {@code link}. */
-    boolean handles(String link);
+    /**
+     * Whether this kind handles a descriptor whose /proc/PID/fd/N link is {@code link};
+     * {@code procNet} is /proc/PID/net of its process (the socket tables of its network namespace).
+     */
+    boolean handles(String link, Path procNet);
 
     /**
      * Captures the descriptor's state, or refuses it with a one-line reason naming pid and fd.

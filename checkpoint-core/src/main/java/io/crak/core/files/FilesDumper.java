@@ -45,7 +45,7 @@ public final class FilesDumper implements Resource.Dumper {
                 image.fds.add(new FdImage(fd, link, flags, info.pos(), cloexec, ctx.imagePid(shared[0]), shared[1], null, null));
                 continue;
             }
-            FdKind kind = FdKinds.forLink(link).orElseThrow(() -> unsupported(pid, fd, link));
+            FdKind kind = FdKinds.forLink(link, ctx.proc.path(pid, "net")).orElseThrow(() -> unsupported(pid, fd, link));
             FdState state = kind.dump(ctx, fd, link, info);
             image.fds.add(new FdImage(fd, link, flags, info.pos(), cloexec, 0, 0, kind.name(), state));
             ctx.session.openFiles.add(new OpenFileKey(pid, fd, key));

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
+import java.nio.file.Path;
 
 /**
  * Regular files and directories (reopened by path at their offset, with their flags), and the
@@ -29,7 +30,7 @@ public final class RegularFiles implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.startsWith("/") && !link.endsWith(" (deleted)");
     }
 

@@ -12,9 +12,15 @@ import java.util.List;
  * @param pidNamespace the root was pid 1 of a pid namespace holding the whole tree: the pids are
  *     that namespace's, and a restore makes a fresh pid namespace (with its own mount namespace and
  *     /proc) for them
+ * @param netNamespace the tree had a network namespace of its own (loopback only), which a restore
+ *     creates afresh; null when it shared crak's (and in images from before this field)
  */
 public record Inventory(int formatVersion, String kernel, String host, int rootPid, List<Integer> pids,
-        List<SpecialArea> vdso, long dumpedAtMillis, boolean pidNamespace) {
+        List<SpecialArea> vdso, long dumpedAtMillis, boolean pidNamespace, NetNamespaceImage netNamespace) {
+
+    /** The job's own network namespace: only a loopback interface, up or down. */
+    public record NetNamespaceImage(boolean loopbackUp) {
+    }
 
     /** A kernel-provided mapping by name and size. */
     public record SpecialArea(String name, long size) {

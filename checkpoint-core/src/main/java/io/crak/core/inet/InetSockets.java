@@ -8,15 +8,12 @@ import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
-import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
+import io.crak.core.jna.PidfdCalls;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +44,9 @@ public final class InetSockets implements FdKind {
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int F_SETFL = 4;
-    private static final Path OWN_NET = Path.of("/proc/self/net");
+    private static final int SO_LINGER = 13;
+    /** struct linger {int l_onoff = 1; int l_linger = 0}: close sends an RST. */
+    private static final byte[] LINGER_NOW = {1, 0, 0, 0, 0, 0, 0, 0};
 
     /** Connections rebuilt in repair mode, per restore, waiting for {@link #finish}. */
     private final Map<RestoreSession, List<Rebuilt>> awaitingRelease = new IdentityHashMap<>();
@@ -63,12 +62,12 @@ public final class InetSockets implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         if (!link.startsWith("socket:[")) {
             return false;
         }
         try {
-            return ProcNetSocket.find(OWN_NET, inode(link)).isPresent();
+            return ProcNetSocket.find(procNet, inode(link)).isPresent();
         } catch (IOException e) {
             return false;
         }
@@ -189,19 +188,19 @@ public final class InetSockets implements FdKind {
         boolean handOnly = true;
         try {
             if (f.state() instanceof UdpSocketState u) {
-                sock = udp(u);
+                sock = udp(ctx.session, u);
             } else if (f.state() instanceof TcpSocketState t) {
                 switch (t.role()) {
                     case ESTABLISHED -> {
-                        sock = TcpRepair.rebuild(t, SOCK_STREAM);
+                        sock = TcpRepair.rebuild(ctx.session, t, SOCK_STREAM);
                         handOnly = false;
                         synchronized (awaitingRelease) {
                             awaitingRelease.computeIfAbsent(ctx.session, k -> new ArrayList<>()).add(new Rebuilt(sock, t));
                         }
                     }
-                    case LISTENING -> sock = listener(t);
-                    case UNCONNECTED -> sock = unconnected(t);
-                    case RESET -> sock = reset(t);
+                    case LISTENING -> sock = listener(ctx.session, t);
+                    case UNCONNECTED -> sock = unconnected(ctx.session, t);
+                    case RESET -> sock = reset(ctx.session, t);
                     default -> throw new CrakException(where + "unknown TCP socket role " + t.role());
                 }
             } else {
@@ -228,8 +227,8 @@ public final class InetSockets implements FdKind {
         }
     }
 
-    private static int udp(UdpSocketState u) throws NativeException {
-        int sock = socket(u.local(), SOCK_DGRAM, u.v6Only());
+    private static int udp(RestoreSession session, UdpSocketState u) throws NativeException, CrakException {
+        int sock = socket(session, u.local(), SOCK_DGRAM, u.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             if (!u.local().isAny()) {
@@ -245,9 +244,13 @@ public final class InetSockets implements FdKind {
         }
     }
 
-    /** A socket of the endpoint's family; IPV6_V6ONLY must be set before it is bound. */
-    static int socket(InetEndpoint local, int type, boolean v6Only) throws NativeException {
-        int sock = InetSocketCalls.socket(local.family(), type);
+    /**
+     * A socket of the endpoint's family, in the tree's network namespace; IPV6_V6ONLY must be set
+     * before it is bound.
+     */
+    static int socket(RestoreSession session, InetEndpoint local, int type, boolean v6Only)
+            throws NativeException, CrakException {
+        int sock = session.socket(local.family(), type);
         if (local.ipv6()) {
             try {
                 InetSocketCalls.setInt(sock, IPPROTO_IPV6, IPV6_V6ONLY, v6Only ? 1 : 0, "IPV6_V6ONLY");
@@ -260,8 +263,8 @@ public final class InetSockets implements FdKind {
     }
 
     /** Binds with SO_REUSEADDR (the port may still be held by connections rebuilt on it), then listens. */
-    private static int listener(TcpSocketState t) throws NativeException {
-        int sock = socket(t.local(), SOCK_STREAM, t.v6Only());
+    private static int listener(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
+        int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
             InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
@@ -275,8 +278,8 @@ public final class InetSockets implements FdKind {
         }
     }
 
-    private static int unconnected(TcpSocketState t) throws NativeException {
-        int sock = socket(t.local(), SOCK_STREAM, t.v6Only());
+    private static int unconnected(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
+        int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
             InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
@@ -292,23 +295,33 @@ public final class InetSockets implements FdKind {
 
     /**
      * A connection dropped at dump comes back as a socket that was reset by its peer: connected
-     * to a throw-away loopback listener whose accepted end closes with SO_LINGER 0 (an RST), so
-     * the application's next read or write fails with ECONNRESET.
+     * to a throw-away loopback listener (in the tree's network namespace) whose accepted end
+     * closes with SO_LINGER 0 (an RST), so the application's next read or write fails with
+     * ECONNRESET.
      */
-    private static int reset(TcpSocketState t) throws NativeException, IOException {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int sock = InetSocketCalls.socket(AF_INET, SOCK_STREAM);
+    private static int reset(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
+        InetEndpoint any = new InetEndpoint("127.0.0.1", 0);
+        int server = session.socket(AF_INET, SOCK_STREAM);
+        try {
+            InetSocketCalls.bind(server, any.sockaddr(), any.toString());
+            InetSocketCalls.listen(server, 1);
+            InetEndpoint there = InetEndpoint.fromSockaddr(InetSocketCalls.localSockaddr(server));
+            int sock = session.socket(AF_INET, SOCK_STREAM);
             try {
-                InetEndpoint there = new InetEndpoint("127.0.0.1", server.getLocalPort());
                 InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
-                try (Socket accepted = server.accept()) {
-                    accepted.setSoLinger(true, 0);
+                int accepted = InetSocketCalls.accept(server);
+                try {
+                    InetSocketCalls.setBytes(accepted, TcpRepair.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
+                } finally {
+                    InetSocketCalls.close(accepted);
                 }
                 return sock;
-            } catch (NativeException | IOException e) {
+            } catch (NativeException e) {
                 InetSocketCalls.close(sock);
                 throw e;
             }
+        } finally {
+            InetSocketCalls.close(server);
         }
     }
 
@@ -342,7 +355,7 @@ public final class InetSockets implements FdKind {
         }
         if (udp != null) {
             try {
-                UdpQueue.refill(udp);
+                UdpQueue.refill(session, udp);
             } finally {
                 udp.forEach(u -> InetSocketCalls.close(u.sock()));
             }

@@ -1,5 +1,7 @@
 package io.crak.core.inet;
 
+import io.crak.core.CrakException;
+import io.crak.core.RestoreSession;
 import io.crak.core.jna.Errno;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
@@ -100,8 +102,8 @@ final class TcpRepair {
      * Builds the connection again on a new socket: established, queues filled, still in repair
      * mode (it must not talk before its peer exists too). Returns the socket.
      */
-    static int rebuild(TcpSocketState st, int socketType) throws NativeException {
-        int sock = InetSockets.socket(st.local(), socketType, st.v6Only());
+    static int rebuild(RestoreSession session, TcpSocketState st, int socketType) throws NativeException, CrakException {
+        int sock = InetSockets.socket(session, st.local(), socketType, st.v6Only());
         try {
             // before repair mode, which upgrades it to a forced reuse that ignores the port's other owners
             InetSocketCalls.setInt(sock, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");

@@ -1,6 +1,7 @@
 package io.crak.core.inet;
 
 import io.crak.core.CrakException;
+import io.crak.core.RestoreSession;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class UdpQueue {
     }
 
     /** Sends every socket's queued datagrams again; all sockets of the tree must exist. */
-    static void refill(List<Restored> restored) throws CrakException {
+    static void refill(RestoreSession session, List<Restored> restored) throws CrakException {
         for (Restored receiver : restored) {
             List<QueuedDatagram> queued = receiver.state().queuedOrNone();
             for (int i = 0; i < queued.size(); i++) {
@@ -47,7 +48,7 @@ final class UdpQueue {
                 InetEndpoint local = receiver.state().local();
                 InetEndpoint to = local.wildcardIp() ? from.loopback(local.port()) : local.unmapped();
                 try {
-                    send(restored, from, to, d.data());
+                    send(session, restored, from, to, d.data());
                 } catch (NativeException e) {
                     throw new CrakException("pid " + receiver.pid() + " fd " + receiver.fd() + ": UDP socket " + local
                             + ": putting back queued datagram " + (i + 1) + " of " + queued.size() + " (from " + from
@@ -57,8 +58,8 @@ final class UdpQueue {
         }
     }
 
-    private static void send(List<Restored> restored, InetEndpoint from, InetEndpoint to, byte[] data)
-            throws NativeException {
+    private static void send(RestoreSession session, List<Restored> restored, InetEndpoint from, InetEndpoint to,
+            byte[] data) throws NativeException, CrakException {
         for (Restored r : restored) {
             InetEndpoint bound = r.state().local();
             boolean sameFamily = bound.ipv6() == from.ipv6();
@@ -67,7 +68,7 @@ final class UdpQueue {
                 return;
             }
         }
-        int sock = InetSocketCalls.socket(from.family(), SOCK_DGRAM);
+        int sock = session.socket(from.family(), SOCK_DGRAM);
         try {
             InetSocketCalls.setInt(sock, from.ipv6() ? InetSockets.IPPROTO_IPV6 : IPPROTO_IP,
                     from.ipv6() ? IPV6_FREEBIND : IP_FREEBIND, 1, "IP_FREEBIND");

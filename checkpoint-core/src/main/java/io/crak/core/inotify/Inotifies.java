@@ -41,7 +41,7 @@ public final class Inotifies implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.equals("anon_inode:inotify");
     }
 

@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class InetSocketCalls {
     private static final LibC C = LibC.INSTANCE;
+    private static final long SYS_ACCEPT4 = 288;
+    private static final long SYS_GETSOCKNAME = 51;
+    private static final int SOCK_CLOEXEC = 02000000;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
     private static final int SOL_SOCKET = 1;
@@ -111,6 +114,21 @@ public final class InetSocketCalls {
             return m.getByteArray(0, (int) n);
         } catch (LastErrorException e) {
             throw new NativeException("recv of " + len + " bytes from fd " + fd, e.getErrorCode());
+        }
+    }
+
+    /** accept4 of one pending connection (close-on-exec); blocks until there is one. */
+    public static int accept(int fd) throws NativeException {
+        return (int) LibC.checkedSyscall("accept4 on fd " + fd, SYS_ACCEPT4, fd, 0, 0, SOCK_CLOEXEC);
+    }
+
+    /** getsockname: the raw sockaddr the socket is bound to. */
+    public static byte[] localSockaddr(int fd) throws NativeException {
+        try (Memory addr = new Memory(SOCKADDR_STORAGE_BYTES); Memory len = new Memory(Integer.BYTES)) {
+            len.setInt(0, SOCKADDR_STORAGE_BYTES);
+            LibC.checkedSyscall("getsockname of fd " + fd, SYS_GETSOCKNAME, fd, Pointer.nativeValue(addr),
+                    Pointer.nativeValue(len));
+            return addr.getByteArray(0, len.getInt(0));
         }
     }
 

@@ -27,7 +27,7 @@ public final class Fifos implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.startsWith("/") && !link.endsWith(" (deleted)") && isFifo(Path.of(link));
     }
 

@@ -9,6 +9,7 @@ import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.proc.FdInfo;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Anonymous pipes ("pipe:[INODE]"): both ends, shared by any processes of the tree, with the bytes
@@ -22,7 +23,7 @@ public final class Pipes implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.startsWith("pipe:[");
     }
 

@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.file.Path;
 
 /**
  * Descriptors on the slave side of a pseudo-terminal (/dev/pts/N): a job started under a terminal.
@@ -55,7 +56,7 @@ public final class Ptys implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.startsWith(PTS_PREFIX) && link.substring(PTS_PREFIX.length()).matches("\\d+");
     }
 

@@ -9,6 +9,7 @@ import io.crak.core.files.FdState;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /** signalfd: recreated with signalfd4 and the same mask; the signals it reads are the process's. */
 public final class SignalFds implements FdKind {
@@ -21,7 +22,7 @@ public final class SignalFds implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.equals("anon_inode:[signalfd]");
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
+import java.nio.file.Path;
 
 /**
  * timerfd: recreated on the same clock and re-armed. A relative timer gets the time it had left
@@ -37,7 +38,7 @@ public final class TimerFds implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.equals("anon_inode:[timerfd]");
     }
 

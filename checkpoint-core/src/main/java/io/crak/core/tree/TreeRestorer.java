@@ -2,12 +2,14 @@ package io.crak.core.tree;
 
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
+import io.crak.core.image.Inventory;
 import io.crak.core.image.ProcessImage;
 import io.crak.core.jna.Errno;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.Tracer;
 import io.crak.core.jna.UserRegs;
 import io.crak.core.jna.WaitStatus;
+import io.crak.core.netns.NetNamespace;
 import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
@@ -36,6 +38,7 @@ public final class TreeRestorer {
     private static final int SIGCHLD_SIGNAL = 17;
     private static final long CLONE_NEWNS = 0x00020000;
     private static final long CLONE_NEWPID = 0x20000000;
+    private static final long CLONE_NEWNET = 0x40000000;
 
     private final RestoreSession session;
 
@@ -56,14 +59,23 @@ public final class TreeRestorer {
             if (fromStub && newNamespace && !pids.isEmpty()) {
                 throw new CrakException("pid " + img.pid + " of the images has no parent in its pid namespace");
             }
-            // the root of a namespaced tree is pid 1 of a fresh pid and mount namespace
-            long flags = fromStub && newNamespace ? CLONE_NEWPID | CLONE_NEWNS : 0;
+            // the root of a namespaced tree is pid 1 of a fresh pid and mount namespace; the root of a
+            // tree with a network namespace of its own gets a fresh one (its sockets are made there)
+            Inventory.NetNamespaceImage ownNet = session.inventory.netNamespace();
+            long flags = (fromStub && newNamespace ? CLONE_NEWPID | CLONE_NEWNS : 0)
+                    | (fromStub && ownNet != null ? CLONE_NEWNET : 0);
             int host = clone(fromStub ? stub : parent(img.tree.ppid()), img.pid, flags, SIGCHLD, "process");
             created.accept(host);
             pids.add(img.pid);
             dropInheritedRseq(img.pid);
-            if (flags != 0) {
+            if ((flags & CLONE_NEWPID) != 0) {
                 PidNamespaceMounts.mountOwnProc(session, img.pid);
+            }
+            if ((flags & CLONE_NEWNET) != 0) {
+                session.netNamespace = NetNamespace.of(host);
+                if (ownNet.loopbackUp()) {
+                    session.netNamespace.bringLoopbackUp();
+                }
             }
             if (img.tree.sid() == img.pid) {
                 remote(img.pid).check("setsid", Syscalls.SETSID);

@@ -1,5 +1,7 @@
 package io.crak.core.unixsock;
 
+import io.crak.core.CrakException;
+import io.crak.core.RestoreSession;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.UnixSocketCalls;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import java.util.Map;
  */
 final class QueueRefill {
     /** Room per queued message beyond its bytes, for the kernel's per-message overhead in the send buffer. */
+    private static final int AF_UNIX = 1;
     private static final int MESSAGE_OVERHEAD_BYTES = 2048;
     private static final int SEND_BUFFER_SLACK_BYTES = 64 * 1024;
 
@@ -33,7 +36,8 @@ final class QueueRefill {
      * bound to the sender's name (a duplicate crak takes of it), or an unbound socket of crak's.
      * Runs before any datagram socket is connected: a connected receiver takes nothing but its peer's.
      */
-    static void refillFromSenders(UnixSocketState s, BoundSockets bound) throws NativeException {
+    static void refillFromSenders(RestoreSession session, UnixSocketState s, BoundSockets bound)
+            throws NativeException, CrakException {
         Map<String, Integer> senders = new LinkedHashMap<>();
         Map<Integer, Long> needed = new HashMap<>();
         try {
@@ -42,7 +46,7 @@ final class QueueRefill {
                 String key = UnixSocketCapture.show(name);
                 Integer fd = senders.get(key);
                 if (fd == null) {
-                    fd = name.length == 0 ? UnixSocketCalls.socket(s.type()) : bound.duplicate(name);
+                    fd = name.length == 0 ? session.socket(AF_UNIX, s.type()) : bound.duplicate(name);
                     senders.put(key, fd);
                 }
                 needed.merge(fd, (long) s.queue().get(i).length + MESSAGE_OVERHEAD_BYTES, Long::sum);
@@ -69,11 +73,12 @@ final class QueueRefill {
     }
 
     /** Datagrams queued to a bound socket from unbound senders, sent again from an unbound socket of crak's. */
-    static void refillBound(UnixSocketState s) throws NativeException {
+    static void refillBound(RestoreSession session, UnixSocketState s) throws NativeException, CrakException {
         if (s.queue().isEmpty()) {
             return;
         }
-        int sender = UnixSocketCalls.socket(s.type());
+        // made in the tree's network namespace: an abstract name is looked up there
+        int sender = session.socket(AF_UNIX, s.type());
         try {
             refill(sender, s, s.name());
         } finally {

@@ -88,7 +88,7 @@ final class UnixRebuild {
                 case CONNECTED_TO_NAMED, UNCONNECTED -> {
                     long sock = newSocket(ctx, s);
                     if (!QueueRefill.hasNamedSender(s)) {
-                        QueueRefill.refillBound(s);
+                        QueueRefill.refillBound(ctx.session, s);
                     } // else in finish(), once every sender is bound again
                     yield sock;
                 }
@@ -208,7 +208,7 @@ final class UnixRebuild {
         for (Placed p : u.placed) {
             if (p.state().role() != Role.PAIRED && QueueRefill.hasNamedSender(p.state())) {
                 try {
-                    QueueRefill.refillFromSenders(p.state(), name -> u.duplicateBoundTo(session, name));
+                    QueueRefill.refillFromSenders(session, p.state(), name -> u.duplicateBoundTo(session, name));
                 } catch (NativeException e) {
                     throw new CrakException("pid " + p.pid() + " fd " + p.fd() + ": refilling unix socket "
                             + UnixSocketCapture.show(p.state().name()) + ": " + e.getMessage(), e);

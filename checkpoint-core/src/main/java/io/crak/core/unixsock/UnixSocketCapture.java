@@ -42,7 +42,7 @@ final class UnixSocketCapture {
         Census census = census(ctx);
         UnixSocketDiag d = census.sockets().get(inode);
         if (d == null) {
-            throw new CrakException(where + " is not in crak's network namespace, not supported");
+            throw new CrakException(where + " is not in the tree's network namespace, not supported");
         }
         int dup;
         try {
@@ -146,7 +146,9 @@ final class UnixSocketCapture {
         }
         Map<Long, UnixSocketDiag> sockets;
         try {
-            sockets = UnixSocketCalls.diagnoseAll();
+            // sock_diag lists the namespace its netlink socket was made in: the job's own, if it has one
+            sockets = ctx.session.netNamespace == null ? UnixSocketCalls.diagnoseAll()
+                    : ctx.session.netNamespace.call(UnixSocketCalls::diagnoseAll);
         } catch (NativeException e) {
             throw new CrakException("pid " + ctx.pid() + ": listing unix sockets through sock_diag: " + e.getMessage(), e);
         }

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
  * queued data. See {@link UnixSocketCapture} and {@link UnixRebuild}.
  */
 public final class UnixSockets implements FdKind {
-    private static final Path OWN_TABLE = Path.of("/proc/self/net/unix");
     /** Column of /proc/net/unix holding the inode. */
     private static final int INODE_COLUMN = 6;
 
@@ -29,12 +28,12 @@ public final class UnixSockets implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         if (!link.startsWith("socket:[")) {
             return false;
         }
         String inode = Long.toString(inode(link));
-        try (Stream<String> lines = Files.lines(OWN_TABLE)) {
+        try (Stream<String> lines = Files.lines(procNet.resolve("unix"))) {
             return lines.skip(1).map(l -> l.trim().split("\\s+"))
                     .anyMatch(c -> c.length > INODE_COLUMN && c[INODE_COLUMN].equals(inode));
         } catch (IOException | RuntimeException e) {

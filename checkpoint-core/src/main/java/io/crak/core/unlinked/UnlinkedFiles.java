@@ -27,7 +27,7 @@ public final class UnlinkedFiles implements FdKind {
     }
 
     @Override
-    public boolean handles(String link) {
+    public boolean handles(String link, Path procNet) {
         return link.startsWith("/") && link.endsWith(DELETED_SUFFIX);
     }
 

@@ -2,6 +2,7 @@ package io.crak.core.inet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,58 @@ class InetSocketsCheckpointTest {
                     + ", 3 datagrams queued by the child, one from outside port " + outsidePort + "\n", out);
         } finally {
             job.kill();
+        }
+    }
+
+    @Test
+    void aJobInANetworkNamespaceOfItsOwnGetsAFreshOneWithEverythingInIt() throws Exception {
+        Path exe = InetTestJob.build("tcp-udp-queues", dir);
+        Path go = dir.resolve("go");
+        Path ready = dir.resolve("ready");
+        InetTestJob job = InetTestJob.start(dir.resolve("out"),
+                List.of(exe.toString(), go.toString(), ready.toString(), "own-netns"));
+        try {
+            job.awaitFile(ready);
+            String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+            String before = Files.readSymbolicLink(Path.of("/proc", Integer.toString(job.pid), "ns", "net")).toString();
+            assertNotEquals(ours, before, "the program did not move into a network namespace of its own");
+            String[] ports = Files.readString(ready).strip().split(" ");
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            String after = Files.readSymbolicLink(Path.of("/proc", Integer.toString(job.pid), "ns", "net")).toString();
+            assertNotEquals(ours, after, "the restored job shares crak's network namespace");
+            Files.createFile(go);
+            ExitStatus st = job.awaitExit();
+            // connections, listener port, queued datagrams and loopback all in the new namespace
+            assertEquals(0, st.exitCode(), job.output());
+            assertEquals("PASS tcp 262144 bytes + 65536 bytes, listener port " + ports[0] + " kept, udp port " + ports[1]
+                    + ", 3 datagrams queued by the child, in a network namespace of its own\n", job.output());
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
+    void aNetworkNamespaceSharedWithAProcessOutsideTheTreeIsRefused() throws Exception {
+        Path ready = dir.resolve("ready");
+        InetTestJob shell = InetTestJob.start(dir.resolve("out"), List.of("unshare", "--net", "/bin/sh", "-c",
+                "sleep 60 & echo $! > '" + ready + "'; wait"));
+        int sleeper = 0;
+        try {
+            shell.awaitFile(ready);
+            sleeper = Integer.parseInt(Files.readString(ready).strip());
+            int pid = sleeper;
+            CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                    .dump(DumpRequest.of(pid, false), new DirectoryImageSink(dir.resolve("images"))));
+            assertTrue(refused.getMessage().matches("pid " + pid + ": its network namespace net:\\[\\d+\\] is also used by pid "
+                    + shell.pid + ", which is not part of the tree; only a namespace of the job's own can be dumped"),
+                    refused.getMessage());
+            assertTrue(Files.exists(Path.of("/proc", Integer.toString(pid))), "the refused dump harmed pid " + pid);
+        } finally {
+            if (sleeper != 0) {
+                new ProcessBuilder("kill", "-9", Integer.toString(sleeper)).start().waitFor();
+            }
+            shell.kill();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.crak.core.unixsock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crak.core.ExitStatus;
@@ -37,5 +38,27 @@ class UnixSocketsCheckpointTest {
         assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
         assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
         assertEquals(1, out.lines().filter("ready"::equals).count(), out);
+    }
+
+    @Test
+    void theSameInANetworkNamespaceOfTheirOwn() throws Exception {
+        Path exe = NativeTestProgram.build("unixsock/unixsock.c", dir);
+        Path go = dir.resolve("go");
+        // unshare execs the program in a fresh network namespace: the tree's own (sock_diag must list it there)
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of("unshare", "--net", exe.toString(),
+                dir.toString(), go.toString()));
+        p.awaitLine("ready");
+        String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
+        assertEquals(2, pids.size(), "parent and child restored");
+        for (int pid : pids) {
+            assertNotEquals(ours, Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString(),
+                    "pid " + pid + " was restored into crak's network namespace");
+        }
+        Files.createFile(go);
+        ExitStatus st = p.awaitExit();
+        String out = p.output();
+        assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
+        assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
     }
 }
