@@ -53,7 +53,7 @@ public final class HostCheck {
         items.add(new Item("soft-dirty", false, false,
                 "not used: incremental checkpoints compare page contents"));
         items.add(new Item("userfaultfd", Files.exists(Path.of("/proc/sys/vm/unprivileged_userfaultfd")), false,
-                "lazy restore (not used yet)"));
+                "restore fills memory with UFFDIO_COPY (else populate and copy, slower)"));
         items.add(new Item("freezer kmod", KmodFreezer.present(), false, KmodFreezer.DEVICE.toString()));
         for (FreezerProbe.Result r : new FreezerProbe().probe()) {
             items.add(new Item("freezer " + r.kind().name().toLowerCase().replace('_', ' '), r.usable(), false, r.reason()));

@@ -83,18 +83,18 @@ final class AgentNode {
     }
 
     /** Every process of this node: the agent and all its descendants (jobs, restored trees). */
-    List<Long> processes() {
-        List<Long> pids = new ArrayList<>();
+    List<ProcessHandle> processes() {
+        List<ProcessHandle> all = new ArrayList<>();
         if (process != null && process.isAlive()) {
-            pids.add(process.pid());
-            process.toHandle().descendants().forEach(h -> pids.add(h.pid()));
+            all.add(process.toHandle());
+            process.toHandle().descendants().forEach(all::add);
         }
-        return pids;
+        return all;
     }
 
     /** The node dies: SIGKILL to the agent and all its processes at once. Returns the pids killed. */
-    List<Long> kill() throws InterruptedException {
-        List<Long> pids = processes();
+    List<ProcessHandle> kill() throws InterruptedException {
+        List<ProcessHandle> pids = processes();
         Signals.send("KILL", pids);
         awaitGone(pids);
         return pids;
@@ -105,9 +105,8 @@ final class AgentNode {
      * handles of its job processes (a handle tells its process from a later one given the same pid).
      */
     List<ProcessHandle> freeze() {
-        List<Long> pids = processes();
-        List<ProcessHandle> jobs = new ArrayList<>();
-        pids.subList(1, pids.size()).forEach(p -> ProcessHandle.of(p).ifPresent(jobs::add));
+        List<ProcessHandle> pids = processes();
+        List<ProcessHandle> jobs = new ArrayList<>(pids.subList(1, pids.size()));
         frozen = true;
         Signals.send("STOP", pids);
         return jobs;
@@ -115,7 +114,7 @@ final class AgentNode {
 
     /** Lets only the agent run again; its job processes stay stopped until it deals with them. */
     void thawAgent() {
-        Signals.send("CONT", List.of(process.pid()));
+        Signals.send("CONT", List.of(process.toHandle()));
         frozen = false;
     }
 
@@ -124,7 +123,7 @@ final class AgentNode {
         if (process == null || !process.isAlive()) {
             return;
         }
-        List<Long> pids = processes();
+        List<ProcessHandle> pids = processes();
         process.destroy();
         if (!process.waitFor(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             Signals.send("KILL", pids);
@@ -132,10 +131,10 @@ final class AgentNode {
         awaitGone(pids);
     }
 
-    static void awaitGone(List<Long> pids) throws InterruptedException {
+    static void awaitGone(List<ProcessHandle> processes) throws InterruptedException {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        for (long pid : pids) {
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+        for (ProcessHandle h : processes) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         }

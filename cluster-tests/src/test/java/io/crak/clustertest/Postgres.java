@@ -85,7 +85,7 @@ final class Postgres implements AutoCloseable {
     @Override
     public void close() throws Exception {
         ProcessHandle.of(pid).ifPresent(h -> {
-            Signals.send("INT", List.of(h.pid()));
+            Signals.send("INT", List.of(h));
             long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
             while (h.isAlive() && System.nanoTime() < deadline) {
                 sleep(50);
