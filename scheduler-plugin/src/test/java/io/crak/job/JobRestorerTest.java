@@ -88,8 +88,11 @@ class JobRestorerTest {
         int restoredCommand = awaitCommandAsOtherUser(job.cgroup());
         assertEquals(List.of(restored.rootPid()), List.of(Integer.parseInt(status(restoredCommand, "PPid"))),
                 "the command is the restored init's child");
-        assertEquals(mode == NamespaceMode.PID_NAMESPACE ? "1" : "" + restored.rootPid(),
+        assertEquals(mode != NamespaceMode.HOST ? "1" : "" + restored.rootPid(),
                 lastField(status(restored.rootPid(), "NSpid")), "the init's pid in its own namespace");
+        boolean ownNetwork = !Files.readSymbolicLink(Path.of("/proc", Integer.toString(restored.rootPid()), "ns", "net"))
+                .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+        assertEquals(mode == NamespaceMode.PID_AND_NET_NAMESPACE, ownNetwork, "the init in a network namespace of its own");
         restored.kill(TIMEOUT);
     }
 
