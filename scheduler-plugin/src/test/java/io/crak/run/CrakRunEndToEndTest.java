@@ -65,7 +65,7 @@ class CrakRunEndToEndTest {
                 Arguments.of(SampleJob.MEMHOG, List.of("--mib", "32", "--passes", "400", "--untouched-mib", "64"),
                         List.of("--compress", "zstd", "--keep", "2")),
                 // TCP over the loopback of a network namespace of the job's own, rebuilt at each restore
-                Arguments.of(SampleJob.STENCIL_SOCKET, List.of("--transport", "tcp", "--steps", "10000", "--rows", "512",
+                Arguments.of(SampleJob.STENCIL_SOCKET, List.of("--transport", "tcp", "--steps", "24000", "--rows", "512",
                         "--cols", "512", "--workers", "2"), List.of("--namespace", "pidns+netns")));
     }
 

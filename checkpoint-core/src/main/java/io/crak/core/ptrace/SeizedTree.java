@@ -12,6 +12,13 @@ import java.util.Map;
 public final class SeizedTree {
     public final Map<Integer, SeizedProcess> processes = new LinkedHashMap<>();
 
+    /** Every task (process leaders and their other threads). */
+    public java.util.List<Integer> allTids() {
+        java.util.List<Integer> tids = new java.util.ArrayList<>();
+        processes.values().forEach(p -> tids.addAll(p.threads.keySet()));
+        return tids;
+    }
+
     public int threadCount() {
         return processes.values().stream().mapToInt(p -> p.threads.size()).sum();
     }
