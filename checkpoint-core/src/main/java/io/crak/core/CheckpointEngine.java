@@ -55,7 +55,6 @@ public final class CheckpointEngine {
                 frozenAt = System.nanoTime();
                 PhaseLog.mark("freeze", t0);
                 tree = new Seizer().seize(req.rootPid(), freezer::thaw);
-                io.crak.core.jna.Tracer.holdTree(tree.allTids());
                 PhaseLog.mark("seize", frozenAt);
                 long c0 = System.nanoTime();
                 capture(tree, images, session);
@@ -81,9 +80,6 @@ public final class CheckpointEngine {
                     session.runBeforeRelease(committed && !req.leaveRunning());
                     tree.release(committed && !req.leaveRunning());
                     resumedAt = System.nanoTime();
-                }
-                if (tree != null) {
-                    io.crak.core.jna.Tracer.releaseTree(tree.allTids());
                 }
             }
             long threads = tree.threadCount();

@@ -45,10 +45,11 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(List<String> args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.isEmpty() ? "" : args.get(0);
+        boolean onlyFirst = !first.equals("help") && COMMANDS.stream().anyMatch(c -> nameOf(c).equals(first));
         for (Class<?> command : COMMANDS) {
-            String name = command.getAnnotation(Command.class).name();
-            if (args.isEmpty() || !isCommand(args.get(0)) || name.equals(args.get(0))) {
-                cl.addSubcommand(name, command);
+            if (!onlyFirst || nameOf(command).equals(first)) {
+                cl.addSubcommand(nameOf(command), command);
             }
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -74,7 +75,7 @@ public final class Main implements Runnable {
         System.exit(commandLine(List.of(args)).execute(args));
     }
 
-    private static boolean isCommand(String arg) {
-        return !arg.equals("help") && COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(arg));
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 }

@@ -42,7 +42,7 @@ public final class InetSockets implements FdKind {
     /** A listener's backlog is not visible in /proc; restored listeners get SOMAXCONN. */
     public static final int RESTORED_LISTEN_BACKLOG = 4096;
     private static final int SOCK_STREAM = 1;
-    private static final int SOCK_DGRAM = 2;
+    static final int SOCK_DGRAM = 2;
     private static final int F_SETFL = 4;
     private static final int SO_LINGER = 13;
     /** struct linger {int l_onoff = 1; int l_linger = 0}: close sends an RST. */

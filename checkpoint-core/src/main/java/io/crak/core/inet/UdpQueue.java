@@ -17,7 +17,6 @@ import java.util.List;
  * datagrams in the same order from the same senders, and a connected socket accepts them.
  */
 final class UdpQueue {
-    private static final int SOCK_DGRAM = 2;
     private static final int IPPROTO_IP = 0;
     private static final int IP_FREEBIND = 15;
     private static final int IPV6_FREEBIND = 78;
@@ -68,7 +67,7 @@ final class UdpQueue {
                 return;
             }
         }
-        int sock = session.socket(from.family(), SOCK_DGRAM);
+        int sock = session.socket(from.family(), InetSockets.SOCK_DGRAM);
         try {
             InetSocketCalls.setInt(sock, from.ipv6() ? InetSockets.IPPROTO_IPV6 : IPPROTO_IP,
                     from.ipv6() ? IPV6_FREEBIND : IP_FREEBIND, 1, "IP_FREEBIND");

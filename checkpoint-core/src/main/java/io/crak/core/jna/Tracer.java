@@ -190,83 +190,9 @@ public final class Tracer {
         }
     }
 
-    /**
-     * Tracees of a tree being dumped: while a blocking {@link #waitFor} gets nothing from the task it
-     * waits for, it reaps the exits of these (see there). Set by the dump for the time it holds the tree.
-     */
-    private static final java.util.Set<Integer> TREE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Polls of a waited-for task before waiting turns to sleeps (an injected call stops in microseconds). */
-    private static final int SPIN_POLLS = 500;
-    private static final long WAIT_SLEEP_NANOS = 100_000;
-    private static final long TREE_REAP_INTERVAL_NANOS = 5_000_000;
-
-    /** The tasks of a tree crak now holds (tracees), whose deaths a blocking wait must not ignore. */
-    public static void holdTree(java.util.Collection<Integer> tids) {
-        TREE.addAll(tids);
-    }
-
-    public static void releaseTree(java.util.Collection<Integer> tids) {
-        TREE.removeAll(tids);
-    }
-
-    /**
-     * Waits for a state change of tid (any thread: __WALL). Not one blocking waitpid: a killed
-     * pid-namespace init waits in the kernel until every task of its namespace is reaped, and a
-     * traced one only by its tracer, so waiting for the init (or for any task blocked behind it)
-     * alone would never end. While tid reports nothing, the exits of the other tasks of the held
-     * tree are reaped (waitid WEXITED, which leaves their ptrace stops to whoever waits for them),
-     * except those crak is the parent of, whose exit status belongs to crak's own reaper.
-     */
+    /** Waits for a state change of tid (any thread: __WALL). */
     public static WaitStatus waitFor(int tid) throws NativeException {
-        for (int i = 0; i < SPIN_POLLS; i++) {
-            WaitStatus s = poll(tid);
-            if (s != null) {
-                return s;
-            }
-            Thread.onSpinWait();
-        }
-        long nextReap = 0;
-        while (true) {
-            WaitStatus s = poll(tid);
-            if (s != null) {
-                return s;
-            }
-            if (System.nanoTime() >= nextReap) {
-                reapDeadTreeTasks(tid);
-                nextReap = System.nanoTime() + TREE_REAP_INTERVAL_NANOS;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(WAIT_SLEEP_NANOS);
-        }
-    }
-
-    private static void reapDeadTreeTasks(int waitedFor) {
-        int self = (int) ProcessHandle.current().pid();
-        for (int tid : TREE) {
-            if (tid == waitedFor) {
-                continue;
-            }
-            try {
-                if (exitOf(tid, true) != null && realParent(tid) != self) {
-                    exitOf(tid, false);
-                    TREE.remove(tid);
-                }
-            } catch (NativeException e) {
-                TREE.remove(tid); // ECHILD: not ours to wait for (any more)
-            }
-        }
-    }
-
-    private static int realParent(int tid) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Integer.toString(tid), "status"))) {
-                if (line.startsWith("PPid:")) {
-                    return Integer.parseInt(line.substring(5).strip());
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // gone: treat as not ours
-        }
-        return -1;
+        return waitFor(tid, 0);
     }
 
     public static WaitStatus waitFor(int tid, int flags) throws NativeException {

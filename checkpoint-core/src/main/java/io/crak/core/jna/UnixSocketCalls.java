@@ -259,10 +259,6 @@ public final class UnixSocketCalls {
         return a;
     }
 
-    public static int socket(int type) throws NativeException {
-        return (int) call("socket(AF_UNIX, " + type + ")", SYS_SOCKET, AF_UNIX, type | SOCK_CLOEXEC, 0);
-    }
-
     public static void shutdown(int fd, int how) throws NativeException {
         call("shutdown(" + how + ") of fd " + fd, SYS_SHUTDOWN, fd, how);
     }

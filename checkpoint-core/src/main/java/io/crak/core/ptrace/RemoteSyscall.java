@@ -95,7 +95,7 @@ public final class RemoteSyscall {
     private void stepToSyscallStop(long nr, String phase) throws NativeException, CrakException {
         while (true) {
             Tracer.syscall(tid, 0);
-            WaitStatus s = Tracer.waitFor(tid);
+            WaitStatus s = TraceeWait.waitFor(tid);
             if (!s.stopped()) {
                 throw new CrakException("tid " + tid + " ended during injected system call " + nr + ": " + s);
             }

@@ -30,6 +30,14 @@ public final class SeizedTree {
      * gone is no longer ours to release.
      */
     public void release(boolean kill) {
+        try {
+            letGo(kill);
+        } finally {
+            TraceeWait.forget(allTids());
+        }
+    }
+
+    private void letGo(boolean kill) {
         if (kill) {
             for (SeizedProcess p : processes.values()) {
                 try {

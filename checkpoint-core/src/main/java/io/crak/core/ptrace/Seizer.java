@@ -67,6 +67,7 @@ public final class Seizer {
         };
         try {
             seizeInto(rootPid, tree, once);
+            TraceeWait.hold(tree.allTids()); // until release
             return tree;
         } catch (CrakException | RuntimeException e) {
             try {
@@ -215,7 +216,7 @@ public final class Seizer {
         int pending = 0;
         try {
             while (true) {
-                WaitStatus s = Tracer.waitFor(tid);
+                WaitStatus s = TraceeWait.waitFor(tid);
                 if (!s.stopped()) {
                     return null;
                 }

@@ -15,7 +15,6 @@ import java.util.Map;
  */
 final class QueueRefill {
     /** Room per queued message beyond its bytes, for the kernel's per-message overhead in the send buffer. */
-    private static final int AF_UNIX = 1;
     private static final int MESSAGE_OVERHEAD_BYTES = 2048;
     private static final int SEND_BUFFER_SLACK_BYTES = 64 * 1024;
 
@@ -46,7 +45,7 @@ final class QueueRefill {
                 String key = UnixSocketCapture.show(name);
                 Integer fd = senders.get(key);
                 if (fd == null) {
-                    fd = name.length == 0 ? session.socket(AF_UNIX, s.type()) : bound.duplicate(name);
+                    fd = name.length == 0 ? session.socket(UnixSocketCalls.AF_UNIX, s.type()) : bound.duplicate(name);
                     senders.put(key, fd);
                 }
                 needed.merge(fd, (long) s.queue().get(i).length + MESSAGE_OVERHEAD_BYTES, Long::sum);
@@ -78,7 +77,7 @@ final class QueueRefill {
             return;
         }
         // made in the tree's network namespace: an abstract name is looked up there
-        int sender = session.socket(AF_UNIX, s.type());
+        int sender = session.socket(UnixSocketCalls.AF_UNIX, s.type());
         try {
             refill(sender, s, s.name());
         } finally {

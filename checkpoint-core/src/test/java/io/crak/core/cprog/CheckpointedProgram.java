@@ -96,7 +96,8 @@ public final class CheckpointedProgram {
         return p;
     }
 
-    private static int awaitChild(int parent) throws Exception {
+    /** The first child of parent, once it has one (within READY_TIMEOUT). */
+    public static int awaitChild(int parent) throws Exception {
         Path children = Path.of("/proc", Integer.toString(parent), "task", Integer.toString(parent), "children");
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crak.core.ChildReaper;
 import io.crak.core.CrakException;
 import io.crak.core.KernelLayout;
+import io.crak.core.cprog.CheckpointedProgram;
 import io.crak.core.jna.Ptrace;
 import io.crak.core.jna.Tracer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,13 +32,12 @@ class KilledNamespaceInitTest {
         ChildReaper.get();
         Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", "sleep 1000 & wait")
                 .start();
-        int init = awaitChild((int) unshare.pid());
-        int sleeper = awaitChild(init);
+        int init = CheckpointedProgram.awaitChild((int) unshare.pid());
+        int sleeper = CheckpointedProgram.awaitChild(init);
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
             assertTimeoutPreemptively(STEP_TIMEOUT, () -> {
-                SeizedTree tree = new Seizer().seize(init);
-                Tracer.holdTree(tree.allTids());
+                SeizedTree tree = new Seizer().seize(init); // held from here until release
                 try {
                     RemoteSyscall r = tree.processes.get(init).threads.get(init).remote(KernelLayout.syscallInstruction(init));
                     killer.schedule(() -> {
@@ -50,7 +48,6 @@ class KilledNamespaceInitTest {
                     assertTrue(e.getMessage().contains("ended during injected system call"), e.getMessage());
                 } finally {
                     tree.release(false);
-                    Tracer.releaseTree(tree.allTids());
                 }
             }, "the wait for the killed init never ended");
             assertTrue(unshare.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "unshare did not see its child end");
@@ -66,19 +63,5 @@ class KilledNamespaceInitTest {
         } catch (Exception e) {
             // gone already
         }
-    }
-
-    /** The first child of pid, once it has one. */
-    private static int awaitChild(int pid) throws Exception {
-        Path children = Path.of("/proc", Integer.toString(pid), "task", Integer.toString(pid), "children");
-        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = Files.exists(children) ? Files.readString(children).strip() : "";
-            if (!text.isEmpty()) {
-                return Integer.parseInt(text.split("\\s+")[0]);
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("pid " + pid + " started no child");
     }
 }
