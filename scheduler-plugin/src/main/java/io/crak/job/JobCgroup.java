@@ -76,15 +76,23 @@ public final class JobCgroup {
      * checkpoint the freezer holds the job in a child cgroup of its own.
      */
     public List<Integer> pids() throws IOException {
+        List<Integer> pids = new ArrayList<>();
+        for (Path d : directories()) {
+            readPids(d.resolve("cgroup.procs"), pids);
+        }
+        return pids;
+    }
+
+    /**
+     * The cgroup and every cgroup below it, deepest first (empty if it does not exist). A child
+     * the freezer removes while we walk makes the walk start again.
+     */
+    private List<Path> directories() throws IOException {
         while (true) {
-            List<Integer> pids = new ArrayList<>();
-            try (Stream<Path> dirs = Files.walk(dir)) {
-                for (Path d : dirs.filter(Files::isDirectory).toList()) {
-                    readPids(d.resolve("cgroup.procs"), pids);
-                }
-                return pids;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                return walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
             } catch (NoSuchFileException e) {
-                // the cgroup is gone, or a child the freezer removed meanwhile: walk again
+                // the cgroup is gone, or a child removed meanwhile: walk again
             } catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof NoSuchFileException)) {
                     throw e.getCause();
@@ -174,11 +182,7 @@ public final class JobCgroup {
                     + " ms after cgroup.kill");
         }
         // children first: a freezer's cgroup left by a checkpoint that was cut short
-        List<Path> dirs;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            dirs = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path d : dirs) {
+        for (Path d : directories()) {
             try {
                 Files.deleteIfExists(d);
             } catch (IOException e) {

@@ -7,9 +7,15 @@ import io.crak.core.ChildReaper;
 import io.crak.core.proc.StatParser;
 import io.crak.samples.SampleJob;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,10 +95,38 @@ class KilledDumpThawsTheJobTest {
             }
         }
         assertTrue(root != null, "no " + freezer + " hierarchy mounted");
-        try (var s = Files.find(root, 12, (p, a) -> a.isDirectory()
-                && p.getFileName().toString().startsWith("crak-freeze-" + pid + "-"))) {
-            return s.findAny().isPresent();
-        }
+        String prefix = "crak-freeze-" + pid + "-";
+        boolean[] found = {false};
+        // Walked by hand: the freezer (or another test's) removes groups while we walk, and a
+        // directory that vanishes between listing and visiting is simply not there any more.
+        Files.walkFileTree(root, Set.of(), 12, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                if (d.getFileName() != null && d.getFileName().toString().startsWith(prefix)) {
+                    found[0] = true;
+                    return FileVisitResult.TERMINATE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                return vanished(e);
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                return e == null ? FileVisitResult.CONTINUE : vanished(e);
+            }
+
+            private FileVisitResult vanished(IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return found[0];
     }
 
     private static long cpu(long pid) throws Exception {
