@@ -11,6 +11,7 @@ import io.crak.core.files.FilesRestorer;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PidfdCalls;
+import io.crak.core.jna.SocketOptions;
 import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
@@ -92,14 +93,14 @@ public final class InetSockets implements FdKind {
         }
         boolean keep = false;
         try {
-            boolean reuse = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
-            boolean v6Only = s.ipv6() && InetSocketCalls.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
+            boolean reuse = SocketOptions.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+            boolean v6Only = s.ipv6() && SocketOptions.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
             if (!s.tcp()) {
                 return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse,
                         v6Only, s.rxQueue() > 0 ? UdpQueue.capture(dup) : List.of());
             }
-            boolean keepAlive = InetSocketCalls.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
-            boolean noDelay = InetSocketCalls.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
+            boolean keepAlive = SocketOptions.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+            boolean noDelay = SocketOptions.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
             switch (s.state()) {
                 case ProcNetSocket.TCP_LISTEN -> {
                     if (s.rxQueue() > 0) {
@@ -230,7 +231,7 @@ public final class InetSockets implements FdKind {
     private static int udp(RestoreSession session, UdpSocketState u) throws NativeException, CrakException {
         int sock = socket(session, u.local(), SOCK_DGRAM, u.v6Only());
         try {
-            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             if (!u.local().isAny()) {
                 InetSocketCalls.bind(sock, u.local().sockaddr(), u.local().toString());
             }
@@ -253,7 +254,7 @@ public final class InetSockets implements FdKind {
         int sock = session.socket(local.family(), type);
         if (local.ipv6()) {
             try {
-                InetSocketCalls.setInt(sock, IPPROTO_IPV6, IPV6_V6ONLY, v6Only ? 1 : 0, "IPV6_V6ONLY");
+                SocketOptions.setInt(sock, IPPROTO_IPV6, IPV6_V6ONLY, v6Only ? 1 : 0, "IPV6_V6ONLY");
             } catch (NativeException e) {
                 InetSocketCalls.close(sock);
                 throw e;
@@ -266,9 +267,9 @@ public final class InetSockets implements FdKind {
     private static int listener(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
         int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
-            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
             InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
-            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
             InetSocketCalls.listen(sock, RESTORED_LISTEN_BACKLOG);
             return sock;
@@ -281,7 +282,7 @@ public final class InetSockets implements FdKind {
     private static int unconnected(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
         int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
-            InetSocketCalls.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
             if (!t.local().isAny()) {
                 InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
@@ -311,7 +312,7 @@ public final class InetSockets implements FdKind {
                 InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
                 int accepted = InetSocketCalls.accept(server);
                 try {
-                    InetSocketCalls.setBytes(accepted, TcpRepair.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
+                    SocketOptions.setBytes(accepted, TcpRepair.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
                 } finally {
                     InetSocketCalls.close(accepted);
                 }

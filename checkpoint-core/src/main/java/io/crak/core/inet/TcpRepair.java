@@ -5,6 +5,7 @@ import io.crak.core.RestoreSession;
 import io.crak.core.jna.Errno;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
+import io.crak.core.jna.SocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -56,12 +57,12 @@ final class TcpRepair {
     }
 
     static void enter(int sock) throws NativeException {
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR, TCP_REPAIR_ON, "TCP_REPAIR on");
+        SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR, TCP_REPAIR_ON, "TCP_REPAIR on");
     }
 
     /** Leaves repair mode; with a window probe after a restore, without one when nothing changed. */
     static void leave(int sock, boolean probe) throws NativeException {
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR, probe ? TCP_REPAIR_OFF : TCP_REPAIR_OFF_NO_WP,
+        SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR, probe ? TCP_REPAIR_OFF : TCP_REPAIR_OFF_NO_WP,
                 "TCP_REPAIR off");
     }
 
@@ -71,18 +72,18 @@ final class TcpRepair {
         int outq = InetSocketCalls.ioctlInt(sock, SIOCOUTQ, "SIOCOUTQ");
         int unsent = InetSocketCalls.ioctlInt(sock, SIOCOUTQNSD, "SIOCOUTQNSD");
         int inq = InetSocketCalls.ioctlInt(sock, SIOCINQ, "SIOCINQ");
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
-        long recvSeq = InetSocketCalls.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
+        SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
+        long recvSeq = SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
         byte[] recvQueue = peek(sock, inq, "receive");
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
-        long sendSeq = InetSocketCalls.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
+        SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
+        long sendSeq = SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
         byte[] sendQueue = peek(sock, outq, "send");
-        byte[] info = InetSocketCalls.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO");
+        byte[] info = SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO");
         int options = info[5] & 0xff;
         int wscales = info[6] & 0xff;
-        int mss = InetSocketCalls.getInt(sock, SOL_TCP, TCP_MAXSEG, "TCP_MAXSEG");
-        int timestamp = InetSocketCalls.getInt(sock, SOL_TCP, TCP_TIMESTAMP, "TCP_TIMESTAMP");
-        byte[] window = InetSocketCalls.getBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, TCP_REPAIR_WINDOW_BYTES,
+        int mss = SocketOptions.getInt(sock, SOL_TCP, TCP_MAXSEG, "TCP_MAXSEG");
+        int timestamp = SocketOptions.getInt(sock, SOL_TCP, TCP_TIMESTAMP, "TCP_TIMESTAMP");
+        byte[] window = SocketOptions.getBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, TCP_REPAIR_WINDOW_BYTES,
                 "TCP_REPAIR_WINDOW");
         return new TcpSocketState(TcpSocketState.Role.ESTABLISHED, s.local().ip(), s.local().port(), s.remote().ip(),
                 s.remote().port(), reuse, keepAlive, noDelay, sendSeq, recvSeq, sendQueue, unsent, recvQueue, mss,
@@ -106,26 +107,26 @@ final class TcpRepair {
         int sock = InetSockets.socket(session, st.local(), socketType, st.v6Only());
         try {
             // before repair mode, which upgrades it to a forced reuse that ignores the port's other owners
-            InetSocketCalls.setInt(sock, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
             enter(sock);
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_QUEUE_SEQ, (int) (st.recvSeq() - st.recvQueue().length),
+            SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
+            SocketOptions.setInt(sock, SOL_TCP, TCP_QUEUE_SEQ, (int) (st.recvSeq() - st.recvQueue().length),
                     "TCP_QUEUE_SEQ");
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_QUEUE_SEQ, (int) (st.sendSeq() - st.sendQueue().length),
+            SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
+            SocketOptions.setInt(sock, SOL_TCP, TCP_QUEUE_SEQ, (int) (st.sendSeq() - st.sendQueue().length),
                     "TCP_QUEUE_SEQ");
             InetSocketCalls.bind(sock, st.local().sockaddr(), st.local().toString());
             InetSocketCalls.connect(sock, st.remote().sockaddr(), st.remote().toString());
-            InetSocketCalls.setBytes(sock, SOL_TCP, TCP_REPAIR_OPTIONS, repairOptions(st), "TCP_REPAIR_OPTIONS");
+            SocketOptions.setBytes(sock, SOL_TCP, TCP_REPAIR_OPTIONS, repairOptions(st), "TCP_REPAIR_OPTIONS");
             if ((st.tcpiOptions() & TCPI_OPT_TIMESTAMPS) != 0) {
-                InetSocketCalls.setInt(sock, SOL_TCP, TCP_TIMESTAMP, st.timestamp(), "TCP_TIMESTAMP");
+                SocketOptions.setInt(sock, SOL_TCP, TCP_TIMESTAMP, st.timestamp(), "TCP_TIMESTAMP");
             }
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
+            SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
             fill(sock, st.recvQueue(), st.recvQueue().length);
-            InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
+            SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
             fill(sock, st.sendQueue(), st.sendQueue().length - st.sendUnsentBytes());
-            InetSocketCalls.setBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, st.window(), "TCP_REPAIR_WINDOW");
-            InetSocketCalls.setInt(sock, SOL_SOCKET, SO_REUSEADDR, st.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, st.window(), "TCP_REPAIR_WINDOW");
+            SocketOptions.setInt(sock, SOL_SOCKET, SO_REUSEADDR, st.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             setCommonOptions(sock, st);
             return sock;
         } catch (NativeException e) {
@@ -136,7 +137,7 @@ final class TcpRepair {
 
     /** Lets a rebuilt connection talk again and sends what had never been transmitted. */
     static void release(int sock, TcpSocketState st) throws NativeException {
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, 0, "TCP_REPAIR_QUEUE");
+        SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, 0, "TCP_REPAIR_QUEUE");
         leave(sock, true);
         byte[] q = st.sendQueue();
         int unsent = st.sendUnsentBytes();
@@ -147,8 +148,8 @@ final class TcpRepair {
     }
 
     static void setCommonOptions(int sock, TcpSocketState st) throws NativeException {
-        InetSocketCalls.setInt(sock, SOL_SOCKET, SO_KEEPALIVE, st.keepAlive() ? 1 : 0, "SO_KEEPALIVE");
-        InetSocketCalls.setInt(sock, SOL_TCP, TCP_NODELAY, st.noDelay() ? 1 : 0, "TCP_NODELAY");
+        SocketOptions.setInt(sock, SOL_SOCKET, SO_KEEPALIVE, st.keepAlive() ? 1 : 0, "SO_KEEPALIVE");
+        SocketOptions.setInt(sock, SOL_TCP, TCP_NODELAY, st.noDelay() ? 1 : 0, "TCP_NODELAY");
     }
 
     /** Writes the first len bytes of data into the queue chosen by TCP_REPAIR_QUEUE. */

@@ -4,6 +4,7 @@ import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
+import io.crak.core.jna.SocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +70,7 @@ final class UdpQueue {
         }
         int sock = session.socket(from.family(), InetSockets.SOCK_DGRAM);
         try {
-            InetSocketCalls.setInt(sock, from.ipv6() ? InetSockets.IPPROTO_IPV6 : IPPROTO_IP,
+            SocketOptions.setInt(sock, from.ipv6() ? InetSockets.IPPROTO_IPV6 : IPPROTO_IP,
                     from.ipv6() ? IPV6_FREEBIND : IP_FREEBIND, 1, "IP_FREEBIND");
             InetSocketCalls.bind(sock, from.sockaddr(), from.toString());
             InetSocketCalls.sendTo(sock, data, to.sockaddr(), to.toString());

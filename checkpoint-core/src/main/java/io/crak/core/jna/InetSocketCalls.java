@@ -20,8 +20,6 @@ public final class InetSocketCalls {
     private static final int SOCK_CLOEXEC = 02000000;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_PEEK_OFF = 42;
     private static final int MSG_PEEK = 2;
     private static final int MSG_DONTWAIT = 0x40;
     /** Larger than any UDP payload (65507 bytes over IPv4, 65527 over IPv6 without jumbograms). */
@@ -42,41 +40,6 @@ public final class InetSocketCalls {
             return C.socket(domain, type, 0);
         } catch (LastErrorException e) {
             throw new NativeException("socket(" + domain + ", " + type + ")", e.getErrorCode());
-        }
-    }
-
-    public static void setInt(int fd, int level, int option, int value, String name) throws NativeException {
-        try (Memory m = new Memory(4)) {
-            m.setInt(0, value);
-            C.setsockopt(fd, level, option, m, 4);
-        } catch (LastErrorException e) {
-            throw new NativeException("setsockopt " + name + " of fd " + fd, e.getErrorCode());
-        }
-    }
-
-    public static void setBytes(int fd, int level, int option, byte[] value, String name) throws NativeException {
-        try (Memory m = new Memory(Math.max(1, value.length))) {
-            m.write(0, value, 0, value.length);
-            C.setsockopt(fd, level, option, m, value.length);
-        } catch (LastErrorException e) {
-            throw new NativeException("setsockopt " + name + " of fd " + fd, e.getErrorCode());
-        }
-    }
-
-    public static int getInt(int fd, int level, int option, String name) throws NativeException {
-        byte[] b = getBytes(fd, level, option, 4, name);
-        return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
-    }
-
-    /** The option's value, as many bytes as the kernel filled in (at most maxLen). */
-    public static byte[] getBytes(int fd, int level, int option, int maxLen, String name) throws NativeException {
-        try (Memory m = new Memory(maxLen)) {
-            m.clear();
-            IntByReference len = new IntByReference(maxLen);
-            C.getsockopt(fd, level, option, m, len);
-            return m.getByteArray(0, len.getValue());
-        } catch (LastErrorException e) {
-            throw new NativeException("getsockopt " + name + " of fd " + fd, e.getErrorCode());
         }
     }
 
@@ -137,30 +100,28 @@ public final class InetSocketCalls {
      * past the ones already seen, and is put back as it was.
      */
     public static List<Datagram> peekDatagrams(int fd) throws NativeException {
-        int peekOff = getInt(fd, SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF");
-        setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0, "SO_PEEK_OFF");
-        List<Datagram> out = new ArrayList<>();
-        try (Memory data = new Memory(MAX_DATAGRAM_BYTES); Memory addr = new Memory(SOCKADDR_STORAGE_BYTES);
-                Memory addrLen = new Memory(Integer.BYTES)) {
-            while (out.size() < MAX_QUEUED_DATAGRAMS) {
-                addrLen.setInt(0, SOCKADDR_STORAGE_BYTES);
-                long n;
-                try {
-                    n = C.syscall(SYS_RECVFROM, fd, Pointer.nativeValue(data), MAX_DATAGRAM_BYTES, MSG_PEEK | MSG_DONTWAIT,
-                            Pointer.nativeValue(addr), Pointer.nativeValue(addrLen));
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == Errno.EAGAIN) {
-                        break;
+        return SocketOptions.peekFromQueueStart(fd, () -> {
+            List<Datagram> out = new ArrayList<>();
+            try (Memory data = new Memory(MAX_DATAGRAM_BYTES); Memory addr = new Memory(SOCKADDR_STORAGE_BYTES);
+                    Memory addrLen = new Memory(Integer.BYTES)) {
+                while (out.size() < MAX_QUEUED_DATAGRAMS) {
+                    addrLen.setInt(0, SOCKADDR_STORAGE_BYTES);
+                    long n;
+                    try {
+                        n = C.syscall(SYS_RECVFROM, fd, Pointer.nativeValue(data), MAX_DATAGRAM_BYTES,
+                                MSG_PEEK | MSG_DONTWAIT, Pointer.nativeValue(addr), Pointer.nativeValue(addrLen));
+                    } catch (LastErrorException e) {
+                        if (e.getErrorCode() == Errno.EAGAIN) {
+                            break;
+                        }
+                        throw new NativeException("recvfrom(MSG_PEEK) of datagram " + out.size() + " queued on fd "
+                                + fd, e.getErrorCode());
                     }
-                    throw new NativeException("recvfrom(MSG_PEEK) of datagram " + out.size() + " queued on fd " + fd,
-                            e.getErrorCode());
+                    out.add(new Datagram(data.getByteArray(0, (int) n), addr.getByteArray(0, addrLen.getInt(0))));
                 }
-                out.add(new Datagram(data.getByteArray(0, (int) n), addr.getByteArray(0, addrLen.getInt(0))));
             }
-        } finally {
-            setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOff, "SO_PEEK_OFF");
-        }
-        return out;
+            return out;
+        });
     }
 
     /** One datagram to the given sockaddr; all of it or an error. */

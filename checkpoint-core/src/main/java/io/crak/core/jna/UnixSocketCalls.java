@@ -22,12 +22,11 @@ public final class UnixSocketCalls {
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
-    public static final int SOL_SOCKET = 1;
+    private static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
-    public static final int SO_PEEK_OFF = 42;
     /** Largest datagram peeked at once; a longer one is an error (it could not have been sent). */
     public static final int MAX_MESSAGE_BYTES = 4 << 20;
     private static final int SOCK_CLOEXEC = 02000000;
@@ -37,8 +36,6 @@ public final class UnixSocketCalls {
     private static final long SYS_RECVFROM = 45;
     private static final long SYS_RECVMSG = 47;
     private static final long SYS_SHUTDOWN = 48;
-    private static final long SYS_SETSOCKOPT = 54;
-    private static final long SYS_GETSOCKOPT = 55;
     private static final int MSG_PEEK = 2;
     private static final int MSG_TRUNC = 0x20;
     private static final int MSG_CTRUNC = 8;
@@ -165,8 +162,10 @@ public final class UnixSocketCalls {
      * handed to crak are closed at once and reported.
      */
     public static Queue peekQueue(int fd, int type) throws NativeException {
-        int peekOff = getInt(fd, SOL_SOCKET, SO_PEEK_OFF, "SO_PEEK_OFF");
-        setInt(fd, SOL_SOCKET, SO_PEEK_OFF, 0, "SO_PEEK_OFF");
+        return SocketOptions.peekFromQueueStart(fd, () -> peekAll(fd, type));
+    }
+
+    private static Queue peekAll(int fd, int type) throws NativeException {
         List<byte[]> messages = new ArrayList<>();
         List<byte[]> senders = new ArrayList<>();
         boolean rights = false;
@@ -209,8 +208,6 @@ public final class UnixSocketCalls {
                 int nameLen = Math.max(0, m.msg_namelen - 2);
                 senders.add(nameLen == 0 ? new byte[0] : name.getByteArray(2, nameLen));
             }
-        } finally {
-            setInt(fd, SOL_SOCKET, SO_PEEK_OFF, peekOff, "SO_PEEK_OFF");
         }
         return new Queue(messages, senders, rights);
     }
@@ -261,23 +258,6 @@ public final class UnixSocketCalls {
 
     public static void shutdown(int fd, int how) throws NativeException {
         call("shutdown(" + how + ") of fd " + fd, SYS_SHUTDOWN, fd, how);
-    }
-
-    public static int getInt(int fd, int level, int option, String name) throws NativeException {
-        try (Memory v = new Memory(4); Memory len = new Memory(4)) {
-            v.setInt(0, 0);
-            len.setInt(0, 4);
-            call("getsockopt " + name + " of fd " + fd, SYS_GETSOCKOPT, fd, level, option, Pointer.nativeValue(v),
-                    Pointer.nativeValue(len));
-            return v.getInt(0);
-        }
-    }
-
-    public static void setInt(int fd, int level, int option, int value, String name) throws NativeException {
-        try (Memory v = new Memory(4)) {
-            v.setInt(0, value);
-            call("setsockopt " + name + " of fd " + fd, SYS_SETSOCKOPT, fd, level, option, Pointer.nativeValue(v), 4);
-        }
     }
 
     public static void close(int fd) {

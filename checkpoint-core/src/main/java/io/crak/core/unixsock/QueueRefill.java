@@ -3,6 +3,7 @@ package io.crak.core.unixsock;
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
 import io.crak.core.jna.NativeException;
+import io.crak.core.jna.SocketOptions;
 import io.crak.core.jna.UnixSocketCalls;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,10 +53,10 @@ final class QueueRefill {
             }
             Map<Integer, Integer> before = new HashMap<>();
             for (Map.Entry<Integer, Long> n : needed.entrySet()) {
-                int cur = UnixSocketCalls.getInt(n.getKey(), UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
+                int cur = SocketOptions.getInt(n.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
                 if (n.getValue() + SEND_BUFFER_SLACK_BYTES > cur) {
                     before.put(n.getKey(), cur);
-                    UnixSocketCalls.setInt(n.getKey(), UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
+                    SocketOptions.setInt(n.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
                             (int) (n.getValue() + SEND_BUFFER_SLACK_BYTES), "SO_SNDBUFFORCE");
                 }
             }
@@ -63,7 +64,7 @@ final class QueueRefill {
                 UnixSocketCalls.send(senders.get(UnixSocketCapture.show(s.senders().get(i))), s.queue().get(i), s.name());
             }
             for (Map.Entry<Integer, Integer> b : before.entrySet()) {
-                UnixSocketCalls.setInt(b.getKey(), UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
+                SocketOptions.setInt(b.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
                         b.getValue() / 2, "SO_SNDBUFFORCE");
             }
         } finally {
@@ -91,26 +92,26 @@ final class QueueRefill {
         for (byte[] m : s.queue()) {
             needed += m.length + MESSAGE_OVERHEAD_BYTES;
         }
-        int before = UnixSocketCalls.getInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
+        int before = SocketOptions.getInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
         boolean grow = needed > before && !s.queue().isEmpty();
         if (grow) {
-            UnixSocketCalls.setInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, (int) needed,
+            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, (int) needed,
                     "SO_SNDBUFFORCE");
         }
         for (byte[] m : s.queue()) {
             UnixSocketCalls.send(sender, m, to);
         }
         if (grow) {
-            UnixSocketCalls.setInt(sender, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, before / 2,
+            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, before / 2,
                     "SO_SNDBUFFORCE");
         }
     }
 
     /** getsockopt reports twice the size set: set half of what was read. */
     static void setBuffers(int fd, UnixSocketState s) throws NativeException {
-        UnixSocketCalls.setInt(fd, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, s.sendBufferBytes() / 2,
+        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, s.sendBufferBytes() / 2,
                 "SO_SNDBUFFORCE");
-        UnixSocketCalls.setInt(fd, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_RCVBUFFORCE,
+        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_RCVBUFFORCE,
                 s.receiveBufferBytes() / 2, "SO_RCVBUFFORCE");
     }
 }

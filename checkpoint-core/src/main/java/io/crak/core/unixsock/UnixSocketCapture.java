@@ -5,6 +5,7 @@ import io.crak.core.DumpContext;
 import io.crak.core.DumpSession;
 import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.NativeException;
+import io.crak.core.jna.SocketOptions;
 import io.crak.core.jna.UnixSocketCalls;
 import io.crak.core.jna.UnixSocketDiag;
 import io.crak.core.unixsock.UnixSocketState.Role;
@@ -51,8 +52,8 @@ final class UnixSocketCapture {
             throw new CrakException(where + ": " + e.getMessage(), e);
         }
         try {
-            int sndbuf = UnixSocketCalls.getInt(dup, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
-            int rcvbuf = UnixSocketCalls.getInt(dup, UnixSocketCalls.SOL_SOCKET, UnixSocketCalls.SO_RCVBUF, "SO_RCVBUF");
+            int sndbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
+            int rcvbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_RCVBUF, "SO_RCVBUF");
             if (relative(d.name())) {
                 throw new CrakException(where + " is bound to the relative path " + show(d.name())
                         + ", not supported (it is rebound before the working directory is restored)");
