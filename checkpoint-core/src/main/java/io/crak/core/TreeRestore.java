@@ -17,6 +17,7 @@ import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Seizer;
 import io.crak.core.ptrace.Syscalls;
+import io.crak.core.ptrace.TraceeWait;
 import io.crak.core.restore.RestoreArea;
 import io.crak.core.thread.ThreadImage;
 import io.crak.core.tree.TreeRestorer;
@@ -105,7 +106,11 @@ final class TreeRestore {
             PhaseLog.mark("start restorer", tStub);
             TreeRestorer tree = new TreeRestorer(session);
             long t0 = System.nanoTime();
-            tree.create(stubPid, images, created::add);
+            // held from creation to release: a job killed mid-restore must not hang the waits
+            tree.create(stubPid, images, pid -> {
+                created.add(pid);
+                TraceeWait.hold(List.of(pid));
+            });
             PhaseLog.mark("create tree", t0);
             // The stub has done its part: once it is gone the root's parent is this process (a
             // subreaper), which is also what a restored parent-death signal must refer to.
@@ -152,6 +157,7 @@ final class TreeRestore {
             String msg = e.getMessage();
             throw e instanceof CrakException ce ? ce : new CrakException("restore failed: " + msg, e);
         } finally {
+            TraceeWait.forget(created);
             unlinked.close();
             if (session != null && session.netNamespace != null) {
                 session.netNamespace.close();

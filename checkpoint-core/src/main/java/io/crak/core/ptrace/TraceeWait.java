@@ -8,8 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,12 +20,18 @@ import java.util.concurrent.locks.LockSupport;
  * task blocked behind it) alone would never end. So, while a tree is held, the wait polls the task
  * (spinning first: an injected call stops within microseconds) and meanwhile reaps the exits of
  * the other held tasks (waitid WEXITED, which leaves their ptrace stops to whoever waits for them),
- * except those crak is the parent of, whose exit status belongs to crak's own reaper. With no tree
- * held (a restore, or waiting for a restored root that may run for hours) it is a plain blocking
- * wait, using no CPU.
+ * except those crak is the parent of, whose exit status belongs to crak's own reaper. A restore
+ * holds the tasks it creates the same way, until it lets them go: a job killed mid-restore would
+ * otherwise hang it. With no tree held (waiting for a restored root that may run for hours) it is
+ * a plain blocking wait, using no CPU.
  */
 public final class TraceeWait {
-    private static final Set<Integer> HELD = ConcurrentHashMap.newKeySet();
+    /**
+     * Per thread: ptrace requests come from the tracer thread only, so each dump or restore holds
+     * its tree in its own thread, and its waits never reap (and so steal the exit of) a task of
+     * another tree the agent is restoring or dumping at the same time.
+     */
+    private static final ThreadLocal<Set<Integer>> HELD = ThreadLocal.withInitial(HashSet::new);
     /** Polls of a waited-for task before waiting turns to sleeps. */
     private static final int SPIN_POLLS = 500;
     private static final long SLEEP_NANOS = 100_000;
@@ -33,18 +40,22 @@ public final class TraceeWait {
     private TraceeWait() {
     }
 
-    /** The tasks of a tree crak now holds (seized), whose deaths a wait must not ignore. */
-    static void hold(Collection<Integer> tids) {
-        HELD.addAll(tids);
+    /**
+     * The tasks of a tree crak now holds (seized at dump, or created and traced at restore), whose
+     * deaths a wait must not ignore.
+     */
+    public static void hold(Collection<Integer> tids) {
+        HELD.get().addAll(tids);
     }
 
-    static void forget(Collection<Integer> tids) {
-        HELD.removeAll(tids);
+    /** The tasks are released (detached) or gone. */
+    public static void forget(Collection<Integer> tids) {
+        HELD.get().removeAll(tids);
     }
 
     /** Waits for a state change of tid (any thread: __WALL); see the class comment. */
     public static WaitStatus waitFor(int tid) throws NativeException {
-        if (HELD.isEmpty()) {
+        if (HELD.get().isEmpty()) {
             return Tracer.waitFor(tid);
         }
         for (int i = 0; i < SPIN_POLLS; i++) {
@@ -70,17 +81,18 @@ public final class TraceeWait {
 
     private static void reapDeadHeldTasks(int waitedFor) {
         int self = (int) ProcessHandle.current().pid();
-        for (int tid : HELD) {
+        for (Iterator<Integer> it = HELD.get().iterator(); it.hasNext();) {
+            int tid = it.next();
             if (tid == waitedFor) {
                 continue;
             }
             try {
                 if (Tracer.exitOf(tid, true) != null && realParent(tid) != self) {
                     Tracer.exitOf(tid, false);
-                    HELD.remove(tid);
+                    it.remove();
                 }
             } catch (NativeException e) {
-                HELD.remove(tid); // ECHILD: not ours to wait for (any more)
+                it.remove(); // ECHILD: not ours to wait for (any more)
             }
         }
     }

@@ -12,6 +12,7 @@ import io.crak.core.jna.WaitStatus;
 import io.crak.core.netns.NetNamespace;
 import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
+import io.crak.core.ptrace.TraceeWait;
 import io.crak.core.ptrace.Syscalls;
 import io.crak.core.thread.ThreadImage;
 import java.io.IOException;
@@ -48,7 +49,8 @@ public final class TreeRestorer {
 
     /**
      * Creates every process and thread of the images (parents first), reporting each new pid to
-     * {@code created} at once (processes, then threads) so a failure can kill what exists.
+     * {@code created} at once (processes, threads, holders of process groups) so a failure can
+     * kill what exists.
      */
     public void create(int stubPid, List<ProcessImage> images, IntConsumer created) throws CrakException, IOException {
         List<Integer> pids = new ArrayList<>();
@@ -64,8 +66,7 @@ public final class TreeRestorer {
             Inventory.NetNamespaceImage ownNet = session.inventory.netNamespace();
             long flags = (fromStub && newNamespace ? CLONE_NEWPID | CLONE_NEWNS : 0)
                     | (fromStub && ownNet != null ? CLONE_NEWNET : 0);
-            int host = clone(fromStub ? stub : parent(img.tree.ppid()), img.pid, flags, SIGCHLD, "process");
-            created.accept(host);
+            int host = clone(fromStub ? stub : parent(img.tree.ppid()), img.pid, flags, SIGCHLD, "process", created);
             pids.add(img.pid);
             dropInheritedRseq(img.pid);
             if ((flags & CLONE_NEWPID) != 0) {
@@ -86,11 +87,11 @@ public final class TreeRestorer {
         for (ProcessImage img : images) {
             for (ThreadImage t : img.threads) {
                 if (t.tid() != img.pid) {
-                    created.accept(clone(parent(img.pid), t.tid(), THREAD_FLAGS, 0, "thread"));
+                    clone(parent(img.pid), t.tid(), THREAD_FLAGS, 0, "thread", created);
                 }
             }
         }
-        Map<Integer, Integer> holders = holdOrphanedGroups(images, pids);
+        Map<Integer, Integer> holders = holdOrphanedGroups(images, pids, created);
         // group leaders first, then the members joining them
         for (int pass = 0; pass < 2; pass++) {
             for (ProcessImage img : images) {
@@ -121,8 +122,8 @@ public final class TreeRestorer {
      *
      * @return holder pid (= group id) to the parent that forked it
      */
-    private Map<Integer, Integer> holdOrphanedGroups(List<ProcessImage> images, List<Integer> pids)
-            throws CrakException, IOException {
+    private Map<Integer, Integer> holdOrphanedGroups(List<ProcessImage> images, List<Integer> pids,
+            IntConsumer created) throws CrakException, IOException {
         Map<Integer, Integer> holders = new LinkedHashMap<>();
         // the root's own group, when it is outside the tree, is inherited from whoever restores
         int outerGroup = images.get(0).tree.pgid();
@@ -132,7 +133,7 @@ public final class TreeRestorer {
                     || holders.containsKey(pgid) || pgid == outerGroup || !pids.contains(img.tree.ppid())) {
                 continue;
             }
-            clone(parent(img.tree.ppid()), pgid, 0, SIGCHLD, "holder of process group");
+            clone(parent(img.tree.ppid()), pgid, 0, SIGCHLD, "holder of process group", created);
             remote(pgid).check("setpgid of the group holder", Syscalls.SETPGID, 0, 0);
             holders.put(pgid, img.tree.ppid());
         }
@@ -183,7 +184,7 @@ public final class TreeRestorer {
             }
             while (true) {
                 Tracer.cont(pid, sig);
-                WaitStatus s = Tracer.waitFor(pid);
+                WaitStatus s = TraceeWait.waitFor(pid);
                 if (!s.stopped()) {
                     break;
                 }
@@ -195,11 +196,13 @@ public final class TreeRestorer {
 
     /**
      * Clones task {@code id} (its image pid, set with set_tid in the parent's namespace or, with
-     * CLONE_NEWPID, in the new one) from parent, waits for its first stop and records its host pid.
+     * CLONE_NEWPID, in the new one) from parent, records its host pid and reports it to
+     * {@code created} before waiting for its first stop.
      *
      * @return the new task's host pid
      */
-    private int clone(Parent parent, int id, long flags, long exitSignal, String what) throws CrakException, IOException {
+    private int clone(Parent parent, int id, long flags, long exitSignal, String what, IntConsumer created)
+            throws CrakException, IOException {
         long args = session.area.dataStart();
         long tidArray = args + CLONE_ARGS_BYTES + 8;
         ByteBuffer b = ByteBuffer.allocate(CLONE_ARGS_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -224,8 +227,9 @@ public final class TreeRestorer {
                     + " reported no fork or clone event");
         }
         session.pids.put(id, host);
+        created.accept(host);
         try {
-            WaitStatus s = Tracer.waitFor(host);
+            WaitStatus s = TraceeWait.waitFor(host);
             if (!s.stopped()) {
                 throw new CrakException(what + " " + id + " (host pid " + host + ") ended right after creation: " + s);
             }

@@ -96,6 +96,20 @@ public final class CheckpointedProgram {
         return p;
     }
 
+    /**
+     * Starts a program as the init (pid 1) of a fresh pid and mount namespace; the init is the
+     * tree's root to dump. argv is the whole argument list; returns once the program printed ready.
+     */
+    public static CheckpointedProgram startAsNamespaceInit(String source, Path dir, String ready, String... argv)
+            throws Exception {
+        List<String> init = List.of("unshare", "--pid", "--fork", "--mount-proc", compile(source).toAbsolutePath().toString());
+        CheckpointedProgram launched = launch(init, List.of(argv), dir, dir.resolve("output.txt"));
+        CheckpointedProgram p = new CheckpointedProgram(dir, awaitChild(launched.pid));
+        p.unsharePid = launched.pid;
+        p.awaitOutput(ready, READY_TIMEOUT);
+        return p;
+    }
+
     /** The first child of parent, once it has one (within READY_TIMEOUT). */
     public static int awaitChild(int parent) throws Exception {
         Path children = Path.of("/proc", Integer.toString(parent), "task", Integer.toString(parent), "children");
