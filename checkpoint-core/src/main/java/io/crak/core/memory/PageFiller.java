@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,17 +150,16 @@ final class PageFiller {
     }
 
     private void fromFile(UserfaultPages uffd, List<Placed> runs, Path file) throws IOException, CrakException {
-        try (FileChannel ch = FileChannel.open(file)) {
-            long total = runs.isEmpty() ? 0 : runs.get(runs.size() - 1).offset() + runs.get(runs.size() - 1).bytes();
-            if (ch.size() != total) {
-                throw new CrakException("image entry " + file + " holds " + ch.size() + " bytes, its page runs "
-                        + total + ": it is " + (ch.size() < total ? "truncated" : "longer than its page runs"));
-            }
-            if (uffd != null) {
-                copyMapped(uffd, runs, file);
-            }
-            insideOrByCrak(runs, file, ch);
+        long total = runs.isEmpty() ? 0 : runs.get(runs.size() - 1).offset() + runs.get(runs.size() - 1).bytes();
+        long size = Files.size(file);
+        if (size != total) {
+            throw new CrakException("image entry " + file + " holds " + size + " bytes, its page runs " + total
+                    + ": it is " + (size < total ? "truncated" : "longer than its page runs"));
         }
+        if (uffd != null) {
+            copyMapped(uffd, runs, file);
+        }
+        insideOrByCrak(runs, file);
     }
 
     /**
@@ -244,9 +244,10 @@ final class PageFiller {
      * The runs userfaultfd did not take: pread by the process itself when it may write them and
      * can open the file (a mount only crak sees it cannot), else through /proc/PID/mem.
      */
-    private void insideOrByCrak(List<Placed> runs, Path file, FileChannel ch) throws IOException, CrakException {
+    private void insideOrByCrak(List<Placed> runs, Path file) throws IOException, CrakException {
         long fd = -1;
         ByteBuffer buf = null;
+        FileChannel ch = null; // opened only if crak copies a run itself
         try {
             for (Placed p : runs) {
                 if (p.byUffd()) {
@@ -261,10 +262,14 @@ final class PageFiller {
                     preadInside(fd, file, p.run().address(), p.bytes(), p.offset());
                 } else {
                     buf = buf != null ? buf : ByteBuffer.allocateDirect(COPY_CHUNK_BYTES);
+                    ch = ch != null ? ch : FileChannel.open(file);
                     copyByCrak(ctx.memory(), ch, buf, file, p.run().address(), p.bytes(), p.offset());
                 }
             }
         } finally {
+            if (ch != null) {
+                ch.close();
+            }
             if (fd >= 0) {
                 r.call(Syscalls.CLOSE, fd);
             }

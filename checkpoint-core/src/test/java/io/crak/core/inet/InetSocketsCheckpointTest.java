@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,22 +31,54 @@ class InetSocketsCheckpointTest {
     @TempDir
     Path dir;
 
+    private Path go() {
+        return dir.resolve("go");
+    }
+
+    private Path ready() {
+        return dir.resolve("ready");
+    }
+
+    /**
+     * Builds and starts test program {@code name} with its go and ready files (then extra
+     * arguments), and returns once it wrote its ready file; the job is killed if it never does.
+     */
+    private InetTestJob startReady(String name, String... extra) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(InetTestJob.build(name, dir).toString(), go().toString(),
+                ready().toString()));
+        argv.addAll(List.of(extra));
+        InetTestJob job = InetTestJob.start(dir.resolve("out"), argv);
+        try {
+            job.awaitFile(ready());
+        } catch (Exception | AssertionError e) {
+            job.kill();
+            throw e;
+        }
+        return job;
+    }
+
+    /** What the program wrote in its ready file, split at spaces (its ports). */
+    private String[] readyWords() throws Exception {
+        return Files.readString(ready()).strip().split(" ");
+    }
+
+    /** Lets the job check itself after the checkpoint; asserts it passed and returns its output. */
+    private String goAndPass(InetTestJob job) throws Exception {
+        Files.createFile(go());
+        ExitStatus st = job.awaitExit();
+        assertEquals(0, st.exitCode(), job.output());
+        return job.output();
+    }
+
     @Test
     void tcpQueuesBothWaysListenerPortAndUdpSurviveDumpKillRestore() throws Exception {
-        Path exe = InetTestJob.build("tcp-udp-queues", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
-        InetTestJob job = InetTestJob.start(dir.resolve("out"), List.of(exe.toString(), go.toString(), ready.toString()));
+        InetTestJob job = startReady("tcp-udp-queues");
         try {
-            job.awaitFile(ready);
-            String[] ports = Files.readString(ready).strip().split(" ");
+            String[] ports = readyWords();
             int outsidePort = InetTestJob.sendDatagramFromOutside(Integer.parseInt(ports[1]));
             job.dumpKill(dir.resolve("images"), false);
             job.restore(dir.resolve("images"));
-            Files.createFile(go);
-            ExitStatus st = job.awaitExit();
-            String out = job.output();
-            assertEquals(0, st.exitCode(), out);
+            String out = goAndPass(job);
             // the datagrams queued at the dump come back in order from their senders, the job's and not
             assertEquals("PASS tcp 262144 bytes + 65536 bytes, listener port " + ports[0] + " kept, udp port " + ports[1]
                     + ", 3 datagrams queued by the child, one from outside port " + outsidePort + "\n", out);
@@ -56,27 +89,19 @@ class InetSocketsCheckpointTest {
 
     @Test
     void aJobInANetworkNamespaceOfItsOwnGetsAFreshOneWithEverythingInIt() throws Exception {
-        Path exe = InetTestJob.build("tcp-udp-queues", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
-        InetTestJob job = InetTestJob.start(dir.resolve("out"),
-                List.of(exe.toString(), go.toString(), ready.toString(), "own-netns"));
+        InetTestJob job = startReady("tcp-udp-queues", "own-netns");
         try {
-            job.awaitFile(ready);
             String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
             String before = Files.readSymbolicLink(Path.of("/proc", Integer.toString(job.pid), "ns", "net")).toString();
             assertNotEquals(ours, before, "the program did not move into a network namespace of its own");
-            String[] ports = Files.readString(ready).strip().split(" ");
+            String[] ports = readyWords();
             job.dumpKill(dir.resolve("images"), false);
             job.restore(dir.resolve("images"));
             String after = Files.readSymbolicLink(Path.of("/proc", Integer.toString(job.pid), "ns", "net")).toString();
             assertNotEquals(ours, after, "the restored job shares crak's network namespace");
-            Files.createFile(go);
-            ExitStatus st = job.awaitExit();
             // connections, listener port, queued datagrams and loopback all in the new namespace
-            assertEquals(0, st.exitCode(), job.output());
             assertEquals("PASS tcp 262144 bytes + 65536 bytes, listener port " + ports[0] + " kept, udp port " + ports[1]
-                    + ", 3 datagrams queued by the child, in a network namespace of its own\n", job.output());
+                    + ", 3 datagrams queued by the child, in a network namespace of its own\n", goAndPass(job));
         } finally {
             job.kill();
         }
@@ -84,13 +109,12 @@ class InetSocketsCheckpointTest {
 
     @Test
     void aNetworkNamespaceSharedWithAProcessOutsideTheTreeIsRefused() throws Exception {
-        Path ready = dir.resolve("ready");
         InetTestJob shell = InetTestJob.start(dir.resolve("out"), List.of("unshare", "--net", "/bin/sh", "-c",
-                "sleep 60 & echo $! > '" + ready + "'; wait"));
+                "sleep 60 & echo $! > '" + ready() + "'; wait"));
         int sleeper = 0;
         try {
-            shell.awaitFile(ready);
-            sleeper = Integer.parseInt(Files.readString(ready).strip());
+            shell.awaitFile(ready());
+            sleeper = Integer.parseInt(readyWords()[0]);
             int pid = sleeper;
             CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
                     .dump(DumpRequest.of(pid, false), new DirectoryImageSink(dir.resolve("images"))));
@@ -108,19 +132,12 @@ class InetSocketsCheckpointTest {
 
     @Test
     void ipv6ConnectionDualStackListenerAndUdpSurviveDumpKillRestore() throws Exception {
-        Path exe = InetTestJob.build("tcp6-dual-stack", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
-        InetTestJob job = InetTestJob.start(dir.resolve("out"), List.of(exe.toString(), go.toString(), ready.toString()));
+        InetTestJob job = startReady("tcp6-dual-stack");
         try {
-            job.awaitFile(ready);
             job.dumpKill(dir.resolve("images"), false);
             job.restore(dir.resolve("images"));
-            Files.createFile(go);
-            ExitStatus st = job.awaitExit();
-            assertEquals(0, st.exitCode(), job.output());
-            assertEquals("PASS ipv6 stream 20000 bytes, dual-stack listener port " + Files.readString(ready).strip()
-                    + ", udp [::1]\n", job.output());
+            assertEquals("PASS ipv6 stream 20000 bytes, dual-stack listener port " + readyWords()[0] + ", udp [::1]\n",
+                    goAndPass(job));
         } finally {
             job.kill();
         }
@@ -128,13 +145,9 @@ class InetSocketsCheckpointTest {
 
     @Test
     void aQueuedDatagramWhoseSenderAddressIsTakenFailsTheRestoreCleanlyThenComesBack() throws Exception {
-        Path exe = InetTestJob.build("udp-queue", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
-        InetTestJob job = InetTestJob.start(dir.resolve("out"), List.of(exe.toString(), go.toString(), ready.toString()));
+        InetTestJob job = startReady("udp-queue");
         try (DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            job.awaitFile(ready);
-            int port = Integer.parseInt(Files.readString(ready).strip());
+            int port = Integer.parseInt(readyWords()[0]);
             for (String d : List.of("first", "second")) {
                 byte[] b = d.getBytes(StandardCharsets.US_ASCII);
                 sender.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
@@ -151,9 +164,8 @@ class InetSocketsCheckpointTest {
             int senderPort = sender.getLocalPort();
             sender.close();
             job.restore(dir.resolve("images"));
-            Files.createFile(go);
-            assertEquals(0, job.awaitExit().exitCode(), job.output());
-            assertEquals("GOT first from " + senderPort + "\nGOT second from " + senderPort + "\nEND\n", job.output());
+            assertEquals("GOT first from " + senderPort + "\nGOT second from " + senderPort + "\nEND\n",
+                    goAndPass(job));
         } finally {
             job.kill();
         }
@@ -167,21 +179,15 @@ class InetSocketsCheckpointTest {
 
     @Test
     void jobLeftRunningAfterDumpTalksOnItsConnectionsAgain() throws Exception {
-        Path exe = InetTestJob.build("tcp-udp-queues", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
-        InetTestJob job = InetTestJob.start(dir.resolve("out"), List.of(exe.toString(), go.toString(), ready.toString()));
+        InetTestJob job = startReady("tcp-udp-queues");
         try {
-            job.awaitFile(ready);
-            int outsidePort = InetTestJob.sendDatagramFromOutside(Integer.parseInt(Files.readString(ready).strip().split(" ")[1]));
+            int outsidePort = InetTestJob.sendDatagramFromOutside(Integer.parseInt(readyWords()[1]));
             new CheckpointEngine().dump(DumpRequest.of(job.pid, true), new DirectoryImageSink(dir.resolve("images")));
             // the dump took its connections through TCP repair mode and back out of it, and only
             // peeked at the queued datagrams
-            Files.createFile(go);
-            ExitStatus st = job.awaitExit();
-            assertEquals(0, st.exitCode(), job.output());
-            assertTrue(job.output().startsWith("PASS tcp 262144 bytes"), job.output());
-            assertTrue(job.output().endsWith("one from outside port " + outsidePort + "\n"), job.output());
+            String out = goAndPass(job);
+            assertTrue(out.startsWith("PASS tcp 262144 bytes"), out);
+            assertTrue(out.endsWith("one from outside port " + outsidePort + "\n"), out);
         } finally {
             job.kill();
         }
@@ -190,13 +196,11 @@ class InetSocketsCheckpointTest {
     @Test
     void connectionToPeerOutsideJobIsRefusedThenResetWithTcpClose() throws Exception {
         Path exe = InetTestJob.build("tcp-reset", dir);
-        Path go = dir.resolve("go");
-        Path ready = dir.resolve("ready");
         try (ServerSocket outside = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             InetTestJob job = InetTestJob.start(dir.resolve("out"),
-                    List.of(exe.toString(), Integer.toString(outside.getLocalPort()), go.toString(), ready.toString()));
+                    List.of(exe.toString(), Integer.toString(outside.getLocalPort()), go().toString(), ready().toString()));
             try (Socket peer = outside.accept()) {
-                job.awaitFile(ready);
+                job.awaitFile(ready());
                 CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
                         .dump(DumpRequest.of(job.pid, false), new DirectoryImageSink(dir.resolve("refused"))));
                 assertTrue(refused.getMessage().matches("pid " + job.pid + " fd 3: TCP connection 127\\.0\\.0\\.1:\\d+ -> "
@@ -205,10 +209,7 @@ class InetSocketsCheckpointTest {
                 assertTrue(Files.exists(Path.of("/proc", Integer.toString(job.pid))), "a refused dump keeps the job");
                 job.dumpKill(dir.resolve("images"), true);
                 job.restore(dir.resolve("images"));
-                Files.createFile(go);
-                ExitStatus st = job.awaitExit();
-                assertEquals(0, st.exitCode(), job.output());
-                assertEquals("PASS read on the dropped connection: ECONNRESET\n", job.output());
+                assertEquals("PASS read on the dropped connection: ECONNRESET\n", goAndPass(job));
             } finally {
                 job.kill();
             }
