@@ -72,7 +72,7 @@ static void read_exact(int fd, void *buf, size_t n, const char *what)
     }
 }
 
-static void write_pattern(int fd, unsigned seed, size_t n)
+__attribute__((unused)) static void write_pattern(int fd, unsigned seed, size_t n)
 {
     unsigned char *b = malloc(n);
     for (size_t i = 0; i < n; i++)
@@ -81,7 +81,7 @@ static void write_pattern(int fd, unsigned seed, size_t n)
     free(b);
 }
 
-static void expect_pattern(int fd, unsigned seed, size_t n, const char *what)
+__attribute__((unused)) static void expect_pattern(int fd, unsigned seed, size_t n, const char *what)
 {
     unsigned char *b = malloc(n);
     read_exact(fd, b, n, what);

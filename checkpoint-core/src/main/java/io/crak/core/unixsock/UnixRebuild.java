@@ -35,7 +35,8 @@ import java.util.WeakHashMap;
  * dumped tree is removed first); datagrams queued to a bound socket are sent to it again from an
  * unbound socket of crak's, or, when their sender was bound, from the restored sender once every
  * process has its descriptors ({@link #finish}); then datagram sockets connect to their named
- * peers, shutdowns are applied and helpers closed.
+ * peers, connections a listener had not accepted yet are made again in their order, shutdowns are
+ * applied and helpers closed.
  */
 final class UnixRebuild {
     private static final int AF_UNIX = 1;
@@ -85,6 +86,7 @@ final class UnixRebuild {
                     r.check("listen on " + UnixSocketCapture.show(s.name()), Syscalls.LISTEN, sock, s.backlog());
                     yield sock;
                 }
+                case PENDING -> newSocket(ctx, s); // connected in finish(), once its listener listens
                 case CONNECTED_TO_NAMED, UNCONNECTED -> {
                     long sock = newSocket(ctx, s);
                     if (!QueueRefill.hasNamedSender(s)) {
@@ -199,6 +201,31 @@ final class UnixRebuild {
         return a;
     }
 
+    /**
+     * Each connection a listener had not accepted yet is made again by its client, to the
+     * listener's name, in the order of the listener's queue: the job's next accept gets the one it
+     * would have got. The listener's process is stopped, so each connect just queues.
+     */
+    private void connectPending(RestoreSession session) throws CrakException, IOException {
+        List<Placed> pending = new ArrayList<>(placed.stream().filter(p -> p.state().role() == Role.PENDING).toList());
+        pending.sort(java.util.Comparator.comparingLong((Placed p) -> p.state().peer())
+                .thenComparingInt(p -> p.state().queuePosition()));
+        for (Placed p : pending) {
+            connect(session, p, "listener " + UnixSocketCapture.show(p.state().peerName()) + " (connection "
+                    + (p.state().queuePosition() + 1) + " it had not accepted)");
+        }
+    }
+
+    /** connect of a restored socket, in its process, to the name of its peer ({@code peerName}). */
+    private static void connect(RestoreSession session, Placed p, String what) throws CrakException, IOException {
+        long addr = session.area.dataStart();
+        try (ProcessMemory mem = new ProcessMemory(session.hostPid(p.pid()), true)) {
+            mem.write(addr, sockaddr(p.state().peerName()));
+        }
+        session.remote(p.pid()).check("connect of fd " + p.fd() + " to " + what, Syscalls.CONNECT, p.fd(), addr,
+                2 + p.state().peerName().length);
+    }
+
     /** Connects datagram sockets to their named peers, applies shutdowns, closes the helpers. */
     static void finish(RestoreSession session) throws CrakException, IOException {
         UnixRebuild u = ACTIVE.remove(session);
@@ -215,18 +242,14 @@ final class UnixRebuild {
                 }
             }
         }
+        u.connectPending(session);
         Map<Long, Integer> shutdownOf = new HashMap<>();
         u.placed.forEach(p -> shutdownOf.put(p.state().inode(), p.state().shutdown()));
         for (Placed p : u.placed) {
             RemoteSyscall r = session.remote(p.pid());
             UnixSocketState s = p.state();
             if (s.role() == Role.CONNECTED_TO_NAMED) {
-                long addr = session.area.dataStart();
-                try (ProcessMemory mem = new ProcessMemory(session.hostPid(p.pid()), true)) {
-                    mem.write(addr, sockaddr(s.peerName()));
-                }
-                r.check("connect of fd " + p.fd() + " to " + UnixSocketCapture.show(s.peerName()), Syscalls.CONNECT,
-                        p.fd(), addr, 2 + s.peerName().length);
+                connect(session, p, UnixSocketCapture.show(s.peerName()));
             }
             if (s.role() == Role.PAIRED && s.peer() == 0) {
                 continue; // closing the helper of the closed peer's end shuts it down as before

@@ -22,15 +22,26 @@ import java.util.stream.Stream;
 /**
  * Captures a unix socket at dump: what sock_diag says of it and its peer, and its receive queue
  * read without consuming it from crak's pidfd_getfd duplicate. Refuses, with pid, fd and reason,
- * what a restore could not rebuild faithfully: a peer outside the tree, connections waiting in a
- * listener's backlog, descriptors in flight, datagrams queued from a bound sender outside the tree.
+ * what a restore could not rebuild faithfully: a peer outside the tree, a connection waiting in a
+ * listener's backlog that comes from outside the tree or was already sent data (the socket the
+ * listener holds for it has no descriptor crak could read that data through), descriptors in
+ * flight, datagrams queued from a bound sender outside the tree.
  */
 final class UnixSocketCapture {
     static final int TCP_ESTABLISHED = 1;
     static final int TCP_LISTEN = 10;
 
-    /** Per dump: every unix socket of the namespace, and which process of the tree holds each socket inode. */
-    private record Census(Map<Long, UnixSocketDiag> sockets, Map<Long, Integer> holders) {
+    /**
+     * Per dump: every unix socket of the namespace, which process of the tree holds each socket
+     * inode, and, for each client socket whose connection a listener has not accepted yet, that
+     * listener and the connection's place in its queue. (sock_diag names a waiting connection by
+     * its client's inode: the socket the listener holds for it has none, and the client's peer
+     * shows as 0.)
+     */
+    private record Census(Map<Long, UnixSocketDiag> sockets, Map<Long, Integer> holders, Map<Long, Waiting> waiting) {
+    }
+
+    private record Waiting(UnixSocketDiag listener, int position) {
     }
 
     private static final Map<DumpSession, Census> CENSUS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -59,12 +70,31 @@ final class UnixSocketCapture {
                         + ", not supported (it is rebound before the working directory is restored)");
             }
             if (d.state() == TCP_LISTEN) {
-                if (!d.pendingConnections().isEmpty()) {
-                    throw new CrakException(where + " listening on " + show(d.name()) + " has "
-                            + d.pendingConnections().size() + " connection(s) not yet accepted, not supported");
-                }
+                checkWaiting(census, d, where);
                 return new UnixSocketState(inode, d.type(), Role.LISTENING, d.name(), 0, new byte[0], (int) d.backlog(),
-                        java.util.List.of(), java.util.List.of(), d.shutdown(), sndbuf, rcvbuf);
+                        java.util.List.of(), java.util.List.of(), d.shutdown(), sndbuf, rcvbuf, 0);
+            }
+            Waiting waiting = census.waiting().get(inode);
+            if (waiting != null) {
+                // connected, not accepted yet: nothing can have been sent to it, and what it sent
+                // waits with a socket of the listener's that no descriptor reads
+                UnixSocketDiag listener = waiting.listener();
+                if (!census.holders().containsKey(listener.inode())) {
+                    throw new CrakException(where + " waits to be accepted by listener socket:[" + listener.inode() + "] "
+                            + show(listener.name()) + ", which no process of the tree holds (outside the job), not supported");
+                }
+                if (d.sendQueueBytes() > 0) {
+                    throw new CrakException(where + " waits to be accepted by listener " + show(listener.name())
+                            + " and already sent data on the connection, not supported (nothing reads it before accept)");
+                }
+                byte[] listenerName = listener.name();
+                if (listenerName.length == 0 || relative(listenerName)) {
+                    throw new CrakException(where + " waits to be accepted by listener socket:[" + listener.inode() + "] "
+                            + show(listenerName) + ", not supported (unbound or relative name)");
+                }
+                return new UnixSocketState(inode, d.type(), Role.PENDING, d.name(), listener.inode(),
+                        listenerName, 0, java.util.List.of(), java.util.List.of(), d.shutdown(), sndbuf, rcvbuf,
+                        waiting.position());
             }
             UnixSocketCalls.Queue q = UnixSocketCalls.peekQueue(dup, d.type());
             if (q.descriptorsInFlight()) {
@@ -107,11 +137,34 @@ final class UnixSocketCapture {
                 }
             }
             return new UnixSocketState(inode, d.type(), role, d.name(), role == Role.PAIRED ? d.peer() : 0, peerName, 0,
-                    q.messages(), role == Role.PAIRED ? java.util.List.of() : q.senders(), d.shutdown(), sndbuf, rcvbuf);
+                    q.messages(), role == Role.PAIRED ? java.util.List.of() : q.senders(), d.shutdown(), sndbuf, rcvbuf, 0);
         } catch (NativeException e) {
             throw new CrakException(where + ": " + e.getMessage(), e);
         } finally {
             UnixSocketCalls.close(dup);
+        }
+    }
+
+    /**
+     * The connections a listener has not accepted yet can be made again at restore, in order, by
+     * their client sockets, if the tree holds each of them and none has sent anything yet.
+     */
+    private static void checkWaiting(Census census, UnixSocketDiag listener, String where) throws CrakException {
+        for (long client : listener.pendingConnections()) {
+            String connection = where + " listening on " + show(listener.name()) + " has a connection not yet accepted";
+            UnixSocketDiag c = census.sockets().get(client);
+            if (client == 0 || c == null) {
+                throw new CrakException(connection + " whose client is closed, not supported (what it sent cannot be read "
+                        + "before accept)");
+            }
+            if (!census.holders().containsKey(client)) {
+                throw new CrakException(connection + " from socket:[" + client + "], which no process of the tree "
+                        + "holds (a client outside the job), not supported");
+            }
+            if (c.sendQueueBytes() > 0) {
+                throw new CrakException(connection + " from socket:[" + client + "], which already sent data on it, not "
+                        + "supported (nothing reads it before accept)");
+            }
         }
     }
 
@@ -170,7 +223,15 @@ final class UnixSocketCapture {
                 // a zombie of the tree has no descriptors
             }
         }
-        c = new Census(sockets, holders);
+        Map<Long, Waiting> waiting = new HashMap<>();
+        for (UnixSocketDiag d : sockets.values()) {
+            if (d.state() == TCP_LISTEN) {
+                for (int i = 0; i < d.pendingConnections().size(); i++) {
+                    waiting.put(d.pendingConnections().get(i), new Waiting(d, i));
+                }
+            }
+        }
+        c = new Census(sockets, holders, waiting);
         CENSUS.put(ctx.session, c);
         return c;
     }

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * AF_UNIX sockets of stream, datagram and seqpacket type: socketpairs and accepted connections
- * whose two ends are in the tree, listeners on their path, bound datagram sockets, each with its
- * queued data. See {@link UnixSocketCapture} and {@link UnixRebuild}.
+ * whose two ends are in the tree, listeners on their path with the connections they have not
+ * accepted yet, bound datagram sockets, each with its queued data. See {@link UnixSocketCapture} and {@link UnixRebuild}.
  */
 public final class UnixSockets implements FdKind {
     /** Column of /proc/net/unix holding the inode. */

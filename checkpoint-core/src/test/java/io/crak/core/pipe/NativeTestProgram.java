@@ -27,6 +27,8 @@ public final class NativeTestProgram {
 
     private final Path out;
     private int pid;
+    /** When the process behind pid started (again, if restored): kill() must not hit a reused pid. */
+    private java.util.Optional<java.time.Instant> started = java.util.Optional.empty();
 
     private NativeTestProgram(Path out) {
         this.out = out;
@@ -59,6 +61,7 @@ public final class NativeTestProgram {
         assertEquals(0, sh.waitFor());
         NativeTestProgram p = new NativeTestProgram(out);
         p.pid = Integer.parseInt(pid);
+        p.started = p.startInstant();
         return p;
     }
 
@@ -88,7 +91,20 @@ public final class NativeTestProgram {
         try (DirectoryImageSource src = new DirectoryImageSource(images)) {
             tree = new CheckpointEngine().restore(RestoreRequest.unchecked(), src);
         }
+        started = startInstant();
         return new ArrayList<>(tree.pids());
+    }
+
+    /** Kills what is left of the program after a failed test: its descendants, then itself, by pid. */
+    public void kill() {
+        ProcessHandle.of(pid).filter(h -> started.isPresent() && h.info().startInstant().equals(started)).ifPresent(h -> {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        });
+    }
+
+    private java.util.Optional<java.time.Instant> startInstant() {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
     }
 
     public ExitStatus awaitExit() throws Exception {

@@ -31,25 +31,81 @@ class UnixSocketRefusalsTest {
         Path exe = NativeTestProgram.build("unixsock/refusals.c", dir);
         Path go = dir.resolve("go");
         NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), go.toString()));
-        p.awaitLine("ready");
-        int child = Integer.parseInt(p.output().lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow()
-                .substring("child ".length()));
+        try {
+            p.awaitLine("ready");
+            int child = Integer.parseInt(p.output().lines().filter(l -> l.startsWith("child ")).findFirst().orElseThrow()
+                    .substring("child ".length()));
 
-        CrakException outside = assertThrows(CrakException.class, () -> new CheckpointEngine()
-                .dump(DumpRequest.of(child, false), new DirectoryImageSink(dir.resolve("images-child"))));
-        assertTrue(outside.getMessage().matches("pid " + child + " fd \\d+: unix socket socket:\\[\\d+\\] is connected to"
-                + " socket:\\[\\d+\\].*outside the job.*"), outside.getMessage());
+            CrakException outside = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                    .dump(DumpRequest.of(child, false), new DirectoryImageSink(dir.resolve("images-child"))));
+            assertTrue(outside.getMessage().matches("pid " + child + " fd \\d+: unix socket socket:\\[\\d+\\] is connected to"
+                    + " socket:\\[\\d+\\].*outside the job.*"), outside.getMessage());
 
-        CrakException inFlight = assertThrows(CrakException.class, () -> new CheckpointEngine()
-                .dump(DumpRequest.of(p.pid(), false), new DirectoryImageSink(dir.resolve("images-tree"))));
-        assertTrue(inFlight.getMessage().matches("pid " + p.pid() + " fd \\d+: unix socket .*SCM_RIGHTS.*"),
-                inFlight.getMessage());
-        assertEquals(1, inFlight.getMessage().lines().count());
+            CrakException inFlight = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                    .dump(DumpRequest.of(p.pid(), false), new DirectoryImageSink(dir.resolve("images-tree"))));
+            assertTrue(inFlight.getMessage().matches("pid " + p.pid() + " fd \\d+: unix socket .*SCM_RIGHTS.*"),
+                    inFlight.getMessage());
+            assertEquals(1, inFlight.getMessage().lines().count());
 
-        Files.createFile(go);
-        ExitStatus st = p.awaitExit();
-        String out = p.output();
-        assertEquals(0, st.shellStatus(), () -> "refusals test program: " + st + "\n" + out);
-        assertTrue(out.contains("child: ok\n") && out.endsWith("REFUSALS OK\n"), out);
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            assertEquals(0, st.shellStatus(), () -> "refusals test program: " + st + "\n" + out);
+            assertTrue(out.contains("child: ok\n") && out.endsWith("REFUSALS OK\n"), out);
+        } finally {
+            p.kill();
+        }
+    }
+
+    @Test
+    void aConnectionNotYetAcceptedThatWasAlreadySentDataIsRefusedAndTheJobGoesOn() throws Exception {
+        Path exe = NativeTestProgram.build("unixsock/pending.c", dir);
+        Path go = dir.resolve("go");
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
+                go.toString(), "early-data"));
+        try {
+            p.awaitLine("ready");
+            CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                    .dump(DumpRequest.of(p.pid(), false), new DirectoryImageSink(dir.resolve("images"))));
+            assertTrue(refused.getMessage().matches("pid " + p.pid() + " fd \\d+: unix socket socket:\\[\\d+\\] listening on "
+                    + java.util.regex.Pattern.quote(dir.resolve("pending.sock").toString()) + " has a connection not yet "
+                    + "accepted from socket:\\[\\d+\\], which already sent data on it, not supported.*"),
+                    refused.getMessage());
+            assertEquals(1, refused.getMessage().lines().count());
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            assertEquals(0, st.shellStatus(), () -> "pending test program after the refusal: " + st + "\n" + out);
+            assertTrue(out.endsWith("PENDING OK\n"), out);
+        } finally {
+            p.kill();
+        }
+    }
+
+    @Test
+    void aClientWaitingForAListenerOutsideTheTreeIsRefusedAndTheJobGoesOn() throws Exception {
+        Path exe = NativeTestProgram.build("unixsock/pending.c", dir);
+        Path go = dir.resolve("go");
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
+                go.toString()));
+        try {
+            p.awaitLine("ready");
+            // the child alone: its connection waits in the parent's listener, outside the dumped tree
+            int child = Integer.parseInt(Files.readString(Path.of("/proc", Integer.toString(p.pid()), "task",
+                    Integer.toString(p.pid()), "children")).strip());
+            CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                    .dump(DumpRequest.of(child, false), new DirectoryImageSink(dir.resolve("images"))));
+            assertTrue(refused.getMessage().matches("pid " + child + " fd \\d+: unix socket socket:\\[\\d+\\] waits to be "
+                    + "accepted by listener socket:\\[\\d+\\] " + java.util.regex.Pattern.quote(dir.resolve("pending.sock")
+                    .toString()) + ", which no process of the tree holds \\(outside the job\\), not supported"),
+                    refused.getMessage());
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            assertEquals(0, st.shellStatus(), () -> "pending test program after the refusal: " + st + "\n" + out);
+            assertTrue(out.contains("child: ok\n") && out.endsWith("PENDING OK\n"), out);
+        } finally {
+            p.kill();
+        }
     }
 }

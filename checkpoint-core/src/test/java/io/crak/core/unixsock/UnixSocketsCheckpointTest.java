@@ -29,15 +29,19 @@ class UnixSocketsCheckpointTest {
         Path go = dir.resolve("go");
         NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
                 go.toString()));
-        p.awaitLine("ready");
-        List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
-        assertEquals(2, pids.size(), "parent and child restored");
-        Files.createFile(go);
-        ExitStatus st = p.awaitExit();
-        String out = p.output();
-        assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
-        assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
-        assertEquals(1, out.lines().filter("ready"::equals).count(), out);
+        try {
+            p.awaitLine("ready");
+            List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
+            assertEquals(2, pids.size(), "parent and child restored");
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
+            assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
+            assertEquals(1, out.lines().filter("ready"::equals).count(), out);
+        } finally {
+            p.kill();
+        }
     }
 
     @Test
@@ -47,18 +51,43 @@ class UnixSocketsCheckpointTest {
         // unshare execs the program in a fresh network namespace: the tree's own (sock_diag must list it there)
         NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of("unshare", "--net", exe.toString(),
                 dir.toString(), go.toString()));
-        p.awaitLine("ready");
-        String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-        List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
-        assertEquals(2, pids.size(), "parent and child restored");
-        for (int pid : pids) {
-            assertNotEquals(ours, Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString(),
-                    "pid " + pid + " was restored into crak's network namespace");
+        try {
+            p.awaitLine("ready");
+            String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+            List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
+            assertEquals(2, pids.size(), "parent and child restored");
+            for (int pid : pids) {
+                assertNotEquals(ours, Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString(),
+                        "pid " + pid + " was restored into crak's network namespace");
+            }
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
+            assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
+        } finally {
+            p.kill();
         }
-        Files.createFile(go);
-        ExitStatus st = p.awaitExit();
-        String out = p.output();
-        assertEquals(0, st.shellStatus(), () -> "unixsock test program: " + st + "\n" + out);
-        assertTrue(out.contains("child: ok\n") && out.endsWith("UNIXSOCK OK\n"), out);
+    }
+
+    @Test
+    void connectionsAListenerHasNotAcceptedYetComeBackInTheirOrder() throws Exception {
+        Path exe = NativeTestProgram.build("unixsock/pending.c", dir);
+        Path go = dir.resolve("go");
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
+                go.toString()));
+        try {
+            p.awaitLine("ready");
+            List<Integer> pids = p.checkpointKillRestore(dir.resolve("images"));
+            assertEquals(2, pids.size(), "parent and child restored");
+            Files.createFile(go);
+            ExitStatus st = p.awaitExit();
+            String out = p.output();
+            // accepted in the order they connected, the shut-down one at end of file, nothing else waiting
+            assertEquals(0, st.shellStatus(), () -> "pending test program: " + st + "\n" + out);
+            assertTrue(out.contains("child: ok\n") && out.endsWith("PENDING OK\n"), out);
+        } finally {
+            p.kill();
+        }
     }
 }
