@@ -112,10 +112,12 @@ public final class InetSockets implements FdKind {
                 case ProcNetSocket.TCP_CLOSE -> {
                     return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
                 }
-                case ProcNetSocket.TCP_ESTABLISHED -> {
+                case ProcNetSocket.TCP_ESTABLISHED, ProcNetSocket.TCP_FIN_WAIT1, ProcNetSocket.TCP_FIN_WAIT2,
+                        ProcNetSocket.TCP_CLOSE_WAIT, ProcNetSocket.TCP_LAST_ACK, ProcNetSocket.TCP_CLOSING -> {
                     if (!peerInJob(ctx, net, s)) {
                         if (!ctx.session.dropExternalTcp) {
                             throw new CrakException(where + "TCP connection " + s.local() + " -> " + s.remote()
+                                    + (s.state() == ProcNetSocket.TCP_ESTABLISHED ? "" : " (" + s.stateName() + ")")
                                     + " goes to a peer outside the job; dump with --tcp-close to drop it");
                         }
                         return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
@@ -156,7 +158,7 @@ public final class InetSockets implements FdKind {
     private static TcpSocketState plain(TcpSocketState.Role role, InetEndpoint local, InetEndpoint remote,
             boolean reuse, boolean keepAlive, boolean noDelay, boolean v6Only) {
         return new TcpSocketState(role, local.ip(), local.port(), remote.ip(), remote.port(), reuse, keepAlive,
-                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only);
+                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only, false, false, false);
     }
 
     /** Whether the other end of the connection is open in a process of the dumped tree. */
@@ -369,12 +371,27 @@ public final class InetSockets implements FdKind {
             return;
         }
         try {
+            // every end out of repair mode before any sends: a segment to an end still in repair
+            // mode would wait for a retransmission
             for (Rebuilt r : rebuilt) {
                 try {
-                    TcpRepair.release(r.sock(), r.state());
+                    TcpRepair.release(r.sock());
                 } catch (NativeException e) {
                     throw new CrakException("TCP connection " + r.state().local() + " -> " + r.state().remote()
                             + ": leaving repair mode: " + e.getMessage(), e);
+                }
+            }
+            for (Rebuilt r : rebuilt) {
+                try {
+                    TcpRepair.resumeSending(r.sock(), r.state());
+                } catch (NativeException e) {
+                    throw new CrakException("TCP connection " + r.state().local() + " -> " + r.state().remote()
+                            + ": sending what it had not sent: " + e.getMessage(), e);
+                }
+            }
+            for (Rebuilt r : rebuilt) {
+                if (r.state().finAcked()) {
+                    TcpRepair.awaitFinAcked(r.sock());
                 }
             }
         } finally {

@@ -20,6 +20,11 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
         long txQueue, long rxQueue) {
     public static final List<String> TABLES = List.of("tcp", "udp", "tcp6", "udp6");
     static final int TCP_ESTABLISHED = 1;
+    static final int TCP_FIN_WAIT1 = 4;
+    static final int TCP_FIN_WAIT2 = 5;
+    static final int TCP_CLOSE_WAIT = 8;
+    static final int TCP_LAST_ACK = 9;
+    static final int TCP_CLOSING = 11;
     static final int TCP_CLOSE = 7;
     static final int TCP_LISTEN = 10;
     private static final String[] STATE_NAMES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",

@@ -42,6 +42,9 @@ final class TcpRepair {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int TCP_INFO_BYTES = 256;
     private static final int TCP_REPAIR_WINDOW_BYTES = 20;
+    /** Offsets of rcv_wnd and rcv_wup in struct tcp_repair_window. */
+    private static final int WINDOW_RCV_WND = 12;
+    private static final int WINDOW_RCV_WUP = 16;
     private static final int TCPI_OPT_TIMESTAMPS = 1;
     private static final int TCPI_OPT_SACK = 2;
     private static final int TCPI_OPT_WSCALE = 4;
@@ -66,17 +69,45 @@ final class TcpRepair {
                 "TCP_REPAIR off");
     }
 
-    /** Captures the connection of sock, which must already be in repair mode. */
+    /** It has sent its FIN (shutdown for writing, or closing): write_seq counts it. */
+    private static boolean finSent(int state) {
+        return state == ProcNetSocket.TCP_FIN_WAIT1 || state == ProcNetSocket.TCP_FIN_WAIT2
+                || state == ProcNetSocket.TCP_CLOSING || state == ProcNetSocket.TCP_LAST_ACK;
+    }
+
+    private static final int TCP_FIN_WAIT2 = 5;
+    /**
+     * How long a restore waits for the acknowledgement of a FIN that had been acknowledged at the
+     * dump: a peer that just got a FIN delays its ACK (pingpong mode), 40 ms or more.
+     */
+    static final java.time.Duration FIN_ACK_WAIT = java.time.Duration.ofMillis(500);
+
+    /** It has received its peer's FIN: rcv_nxt counts it. */
+    private static boolean finReceived(int state) {
+        return state == ProcNetSocket.TCP_CLOSE_WAIT || state == ProcNetSocket.TCP_CLOSING
+                || state == ProcNetSocket.TCP_LAST_ACK;
+    }
+
+    /**
+     * Captures the connection of sock, which must already be in repair mode. A FIN, sent or
+     * received, is taken out of the sequence numbers and queue lengths (it carries no data): the
+     * image holds the connection as it was before, and says which FINs are to be sent again.
+     */
     static TcpSocketState capture(int sock, ProcNetSocket s, boolean reuse, boolean keepAlive, boolean noDelay,
             boolean v6Only) throws NativeException {
-        int outq = InetSocketCalls.ioctlInt(sock, SIOCOUTQ, "SIOCOUTQ");
-        int unsent = InetSocketCalls.ioctlInt(sock, SIOCOUTQNSD, "SIOCOUTQNSD");
+        boolean finSent = finSent(s.state());
+        boolean finReceived = finReceived(s.state());
+        int fin = finSent ? 1 : 0;
+        // an unacknowledged FIN counts in SIOCOUTQ, an unsent one in SIOCOUTQNSD too; SIOCINQ leaves it out
+        int outq = Math.max(0, InetSocketCalls.ioctlInt(sock, SIOCOUTQ, "SIOCOUTQ") - fin);
+        int unsent = Math.max(0, InetSocketCalls.ioctlInt(sock, SIOCOUTQNSD, "SIOCOUTQNSD") - fin);
         int inq = InetSocketCalls.ioctlInt(sock, SIOCINQ, "SIOCINQ");
         SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
-        long recvSeq = SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
+        long recvSeq = (SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") - (finReceived ? 1 : 0))
+                & 0xffffffffL;
         byte[] recvQueue = peek(sock, inq, "receive");
         SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
-        long sendSeq = SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") & 0xffffffffL;
+        long sendSeq = (SocketOptions.getInt(sock, SOL_TCP, TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ") - fin) & 0xffffffffL;
         byte[] sendQueue = peek(sock, outq, "send");
         byte[] info = SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO");
         int options = info[5] & 0xff;
@@ -85,9 +116,16 @@ final class TcpRepair {
         int timestamp = SocketOptions.getInt(sock, SOL_TCP, TCP_TIMESTAMP, "TCP_TIMESTAMP");
         byte[] window = SocketOptions.getBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, TCP_REPAIR_WINDOW_BYTES,
                 "TCP_REPAIR_WINDOW");
+        if (finReceived) {
+            // the window as before the FIN: the kernel refuses a rcv_wup after rcv_nxt
+            ByteBuffer w = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
+            w.putInt(WINDOW_RCV_WUP, w.getInt(WINDOW_RCV_WUP) - 1);
+            w.putInt(WINDOW_RCV_WND, w.getInt(WINDOW_RCV_WND) + 1);
+        }
         return new TcpSocketState(TcpSocketState.Role.ESTABLISHED, s.local().ip(), s.local().port(), s.remote().ip(),
                 s.remote().port(), reuse, keepAlive, noDelay, sendSeq, recvSeq, sendQueue, unsent, recvQueue, mss,
-                options, wscales & 0xf, wscales >> 4, timestamp, window, v6Only);
+                options, wscales & 0xf, wscales >> 4, timestamp, window, v6Only, finSent, finReceived,
+                s.state() == ProcNetSocket.TCP_FIN_WAIT2);
     }
 
     private static byte[] peek(int sock, int len, String which) throws NativeException {
@@ -135,15 +173,43 @@ final class TcpRepair {
         }
     }
 
-    /** Lets a rebuilt connection talk again and sends what had never been transmitted. */
-    static void release(int sock, TcpSocketState st) throws NativeException {
+    /** Lets a rebuilt connection talk again (a window probe tells its peer where it stands). */
+    static void release(int sock) throws NativeException {
         SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, 0, "TCP_REPAIR_QUEUE");
         leave(sock, true);
+    }
+
+    /**
+     * Once its peer talks too: sends what had never been transmitted, then, if it had shut down
+     * for writing, its FIN again.
+     */
+    static void resumeSending(int sock, TcpSocketState st) throws NativeException {
         byte[] q = st.sendQueue();
         int unsent = st.sendUnsentBytes();
         int off = q.length - unsent;
         while (off < q.length) {
             off += InetSocketCalls.sendSome(sock, q, off, q.length - off, MSG_DONTWAIT);
+        }
+        if (st.finSent()) {
+            InetSocketCalls.shutdownWrite(sock);
+        }
+    }
+
+    /**
+     * Waits (at most {@link #FIN_ACK_WAIT}) until the FIN just sent again is acknowledged, so the
+     * job finds the connection in FIN_WAIT2 as it left it; later is harmless, the ACK still comes.
+     */
+    static void awaitFinAcked(int sock) {
+        long deadline = System.nanoTime() + FIN_ACK_WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline
+                    && SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO")[0] != TCP_FIN_WAIT2) {
+                Thread.sleep(1);
+            }
+        } catch (NativeException e) {
+            // the connection is gone: nothing to wait for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,6 +20,8 @@ public final class InetSocketCalls {
     private static final int SOCK_CLOEXEC = 02000000;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
+    private static final long SYS_SHUTDOWN = 48;
+    private static final int SHUT_WR = 1;
     private static final int MSG_PEEK = 2;
     private static final int MSG_DONTWAIT = 0x40;
     /** Larger than any UDP payload (65507 bytes over IPv4, 65527 over IPv6 without jumbograms). */
@@ -122,6 +124,11 @@ public final class InetSocketCalls {
             }
             return out;
         });
+    }
+
+    /** shutdown(SHUT_WR): the socket sends its FIN after what it still has to send. */
+    public static void shutdownWrite(int fd) throws NativeException {
+        LibC.checkedSyscall("shutdown(SHUT_WR) of fd " + fd, SYS_SHUTDOWN, fd, SHUT_WR);
     }
 
     /** One datagram to the given sockaddr; all of it or an error. */

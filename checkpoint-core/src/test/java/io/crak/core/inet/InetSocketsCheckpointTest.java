@@ -108,6 +108,23 @@ class InetSocketsCheckpointTest {
     }
 
     @Test
+    void halfClosedConnectionsComeBackHalfClosedWithTheirDataAndFins() throws Exception {
+        InetTestJob job = startReady("tcp-half-closed");
+        try {
+            // CLOSE_WAIT (8) with data and the FIN queued, FIN_WAIT1 (4) with most data and the FIN
+            // unsent, FIN_WAIT2 (5), ESTABLISHED (1) with a full receive queue
+            assertEquals("parent A 8 B 4 child A 5 B 1", Files.readString(ready()).strip());
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            // the program checks the same states again, then every byte and each end of file
+            assertEquals("PASS A 5000 bytes then end of file, B 524288 bytes then end of file, both answered\n",
+                    goAndPass(job));
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
     void aNetworkNamespaceSharedWithAProcessOutsideTheTreeIsRefused() throws Exception {
         InetTestJob shell = InetTestJob.start(dir.resolve("out"), List.of("unshare", "--net", "/bin/sh", "-c",
                 "sleep 60 & echo $! > '" + ready() + "'; wait"));
