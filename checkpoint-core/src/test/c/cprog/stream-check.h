@@ -1,6 +1,7 @@
 /*
  * Shared by the test programs that move bytes through descriptors (pipes, sockets): fail loudly,
- * write and read whole buffers, and deterministic byte patterns to check what arrives.
+ * write and read whole buffers, deterministic byte patterns to check what arrives, the go file
+ * that lets a program check itself after the checkpoint, and end of file.
  */
 #ifndef CRAK_STREAM_CHECK_H
 #define CRAK_STREAM_CHECK_H
@@ -89,5 +90,34 @@ __attribute__((unused)) static void expect_pattern(int fd, unsigned seed, size_t
         if (b[i] != pattern(seed, i))
             fail("%s: byte %zu is %u, expected %u", what, i, b[i], pattern(seed, i));
     free(b);
+}
+
+/* Sleeps in short steps until the go file exists (the checkpoint happens meanwhile). */
+__attribute__((unused)) static void await_go(const char *go)
+{
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    while (access(go, F_OK) != 0)
+        nanosleep(&ten_ms, NULL);
+}
+
+__attribute__((unused)) static void expect_eof(int fd, const char *what)
+{
+    char c;
+    ssize_t r;
+    while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
+        ;
+    if (r != 0)
+        fail("%s: expected end of file, read returned %zd", what, r);
+}
+
+__attribute__((unused)) static void expect_text(int fd, const char *text, const char *what)
+{
+    char buf[256] = {0};
+    size_t n = strlen(text);
+    if (n >= sizeof buf)
+        fail("%s: expected text longer than %zu bytes", what, sizeof buf - 1);
+    read_exact(fd, buf, n, what);
+    if (memcmp(buf, text, n) != 0)
+        fail("%s: got '%s', expected '%s'", what, buf, text);
 }
 #endif

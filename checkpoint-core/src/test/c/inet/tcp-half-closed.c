@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cprog/stream-check.h"
+
 #define A_BYTES 5000
 #define B_BYTES (512 * 1024)
 #define TINY_RCVBUF 4096
@@ -36,99 +38,15 @@
 
 static const char *go_file;
 
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL pid %d: ", getpid());
-    vprintf(fmt, ap);
-    printf(" (errno %s)\n", strerrorname_np(errno) ? strerrorname_np(errno) : "0");
-    fflush(stdout);
-    va_end(ap);
-    exit(1);
-}
-
-static unsigned char pattern(size_t i, unsigned salt) { return (unsigned char)(i * 13 + salt); }
-
-static void await_go(void)
-{
-    struct stat st;
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    while (stat(go_file, &st) != 0)
-        nanosleep(&ts, NULL);
-}
-
 static void nap_ms(long ms)
 {
     struct timespec ts = {0, ms * 1000 * 1000};
     nanosleep(&ts, NULL);
 }
 
-static void read_check(int fd, size_t n, unsigned salt, const char *what)
+static void write_text(int fd, const char *text)
 {
-    unsigned char buf[8192];
-    size_t done = 0;
-    while (done < n) {
-        size_t want = n - done < sizeof buf ? n - done : sizeof buf;
-        ssize_t r = read(fd, buf, want);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            fail("reading %s at byte %zu of %zu: read returned %zd", what, done, n, r);
-        for (ssize_t k = 0; k < r; k++)
-            if (buf[k] != pattern(done + k, salt))
-                fail("%s byte %zu is %u, expected %u", what, done + k, buf[k], pattern(done + k, salt));
-        done += r;
-    }
-}
-
-static void expect_eof(int fd, const char *what)
-{
-    char c;
-    ssize_t r;
-    while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
-        ;
-    if (r != 0)
-        fail("%s: expected end of file, read returned %zd", what, r);
-}
-
-static void write_pattern(int fd, size_t n, unsigned salt, const char *what)
-{
-    unsigned char *buf = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = pattern(i, salt);
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, buf + done, n - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            fail("writing %s: %zd at %zu of %zu bytes", what, w, done, n);
-        done += w;
-    }
-    free(buf);
-}
-
-static void write_text(int fd, const char *text, const char *what)
-{
-    if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-        fail("writing %s", what);
-}
-
-static void expect_text(int fd, const char *text, const char *what)
-{
-    char buf[64] = {0};
-    size_t n = strlen(text), done = 0;
-    while (done < n) {
-        ssize_t r = read(fd, buf + done, n - done);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            fail("%s: read returned %zd after %zu bytes", what, r, done);
-        done += r;
-    }
-    if (memcmp(buf, text, n) != 0)
-        fail("%s: got '%s', expected '%s'", what, buf, text);
+    write_all(fd, text, strlen(text));
 }
 
 static int tcp_state(int fd)
@@ -165,7 +83,7 @@ static void child(unsigned short port, int report)
     struct sockaddr_in la = loopback(port);
     if (connect(b, (struct sockaddr *)&la, sizeof la) != 0)
         fail("second connect");
-    write_pattern(a, A_BYTES, 1, "A");
+    write_pattern(a, 1, A_BYTES);
     if (shutdown(a, SHUT_WR) != 0)
         fail("shutdown of A");
     char states[2] = {0};
@@ -180,7 +98,7 @@ static void child(unsigned short port, int report)
     if (write(report, states, 2) != 2)
         fail("reporting states");
 
-    await_go();
+    await_go(go_file);
 
     if (tcp_state(a) != states[0] || tcp_state(b) != states[1])
         fail("child states after the checkpoint: A %d (was %d), B %d (was %d)", tcp_state(a), states[0],
@@ -189,9 +107,9 @@ static void child(unsigned short port, int report)
         fail("telling the parent the states are checked");
     expect_text(a, "answer-on-a", "child: the answer on A");
     expect_eof(a, "child: A after the parent closed it");
-    read_check(b, B_BYTES, 2, "child: B");
+    expect_pattern(b, 2, B_BYTES, "child: B");
     expect_eof(b, "child: B after the parent's shutdown");
-    write_text(b, "answer-on-b", "child: the answer on B");
+    write_text(b, "answer-on-b");
     _exit(0);
 }
 
@@ -225,7 +143,7 @@ int main(int argc, char **argv)
         fail("accept");
     int big = LARGE_SNDBUF;
     setsockopt(b, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-    write_pattern(b, B_BYTES, 2, "B");
+    write_pattern(b, 2, B_BYTES);
     if (shutdown(b, SHUT_WR) != 0)
         fail("shutdown of B");
     if (write(report[0], "b", 1) != 1)
@@ -238,7 +156,7 @@ int main(int argc, char **argv)
     fprintf(ready, "parent A %d B %d child A %d B %d\n", state_a, state_b, child_states[0], child_states[1]);
     fclose(ready);
 
-    await_go();
+    await_go(go_file);
 
     if (tcp_state(a) != state_a || tcp_state(b) != state_b)
         fail("parent states after the checkpoint: A %d (was %d), B %d (was %d)", tcp_state(a), state_a, tcp_state(b),
@@ -247,9 +165,9 @@ int main(int argc, char **argv)
     char checked;
     if (read(report[0], &checked, 1) != 1)
         fail("waiting for the child's check");
-    read_check(a, A_BYTES, 1, "parent: A");
+    expect_pattern(a, 1, A_BYTES, "parent: A");
     expect_eof(a, "parent: A after the child's shutdown");
-    write_text(a, "answer-on-a", "parent: the answer on A");
+    write_text(a, "answer-on-a");
     close(a);
     expect_text(b, "answer-on-b", "parent: the answer on B");
     expect_eof(b, "parent: B after the child ended");

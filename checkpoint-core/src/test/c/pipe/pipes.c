@@ -43,23 +43,6 @@ static int buffered(int fd)
     return n;
 }
 
-static void expect_eof(int fd, const char *what)
-{
-    char c;
-    ssize_t r;
-    while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
-        ;
-    if (r != 0)
-        fail("%s: expected end of file, read returned %zd", what, r);
-}
-
-static void await_go(const char *go)
-{
-    struct timespec ten_ms = {0, 10 * 1000 * 1000};
-    while (access(go, F_OK) != 0)
-        nanosleep(&ten_ms, NULL);
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {

@@ -43,31 +43,6 @@ static int connect_to(const struct sockaddr_un *a, socklen_t len, const char *wh
     return fd;
 }
 
-static void await_go(const char *go)
-{
-    struct timespec ten_ms = {0, 10 * 1000 * 1000};
-    while (access(go, F_OK) != 0)
-        nanosleep(&ten_ms, NULL);
-}
-
-static void expect_text(int fd, const char *text, const char *what)
-{
-    char buf[64] = {0};
-    read_exact(fd, buf, strlen(text), what);
-    if (memcmp(buf, text, strlen(text)) != 0)
-        fail("%s: got '%s', expected '%s'", what, buf, text);
-}
-
-static void expect_eof(int fd, const char *what)
-{
-    char c;
-    ssize_t r;
-    while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
-        ;
-    if (r != 0)
-        fail("%s: expected end of file, read returned %zd", what, r);
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3 && !(argc == 4 && strcmp(argv[3], "early-data") == 0)) {

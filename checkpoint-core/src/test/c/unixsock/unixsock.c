@@ -34,14 +34,6 @@
 
 #include "../cprog/stream-check.h"
 
-static void expect_text(int fd, const char *text, const char *what)
-{
-    char buf[256] = {0};
-    read_exact(fd, buf, strlen(text), what);
-    if (memcmp(buf, text, strlen(text)) != 0)
-        fail("%s: got '%s', expected '%s'", what, buf, text);
-}
-
 static void expect_message(int fd, const char *text, size_t len, const char *what)
 {
     char buf[512];
@@ -74,16 +66,6 @@ static void expect_drained(int fd, const char *what)
         fail("%s: more than expected was queued", what);
 }
 
-static void expect_eof(int fd, const char *what)
-{
-    char c;
-    ssize_t r;
-    while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
-        ;
-    if (r != 0)
-        fail("%s: expected end of file, read returned %zd", what, r);
-}
-
 static struct sockaddr_un address(const char *dir, const char *name, socklen_t *len)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -100,13 +82,6 @@ static int connect_to(const char *dir, const char *name)
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, len) != 0)
         fail("connect to %s", a.sun_path);
     return fd;
-}
-
-static void await_go(const char *go)
-{
-    struct timespec ten_ms = {0, 10 * 1000 * 1000};
-    while (access(go, F_OK) != 0)
-        nanosleep(&ten_ms, NULL);
 }
 
 int main(int argc, char **argv)

@@ -57,48 +57,30 @@ class UnixSocketRefusalsTest {
         }
     }
 
-    @Test
-    void aConnectionNotYetAcceptedThatWasAlreadySentDataIsRefusedAndTheJobGoesOn() throws Exception {
-        Path exe = NativeTestProgram.build("unixsock/pending.c", dir);
-        Path go = dir.resolve("go");
-        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
-                go.toString(), "early-data"));
-        try {
-            p.awaitLine("ready");
-            CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
-                    .dump(DumpRequest.of(p.pid(), false), new DirectoryImageSink(dir.resolve("images"))));
-            assertTrue(refused.getMessage().matches("pid " + p.pid() + " fd \\d+: unix socket socket:\\[\\d+\\] listening on "
-                    + java.util.regex.Pattern.quote(dir.resolve("pending.sock").toString()) + " has a connection not yet "
-                    + "accepted from socket:\\[\\d+\\], which already sent data on it, not supported.*"),
-                    refused.getMessage());
-            assertEquals(1, refused.getMessage().lines().count());
-            Files.createFile(go);
-            ExitStatus st = p.awaitExit();
-            String out = p.output();
-            assertEquals(0, st.shellStatus(), () -> "pending test program after the refusal: " + st + "\n" + out);
-            assertTrue(out.endsWith("PENDING OK\n"), out);
-        } finally {
-            p.kill();
-        }
+    /** Picks the pid to dump from the running program. */
+    private interface Target {
+        int pid(NativeTestProgram p) throws Exception;
     }
 
-    @Test
-    void aClientWaitingForAListenerOutsideTheTreeIsRefusedAndTheJobGoesOn() throws Exception {
+    /**
+     * Starts pending.c (with {@code extra} arguments), asserts that a dump of the pid {@code target}
+     * picks is refused in one line matching the regex {@code message} gives for that pid, then
+     * lets the program finish: untouched, it passes.
+     */
+    private void pendingRefused(List<String> extra, Target target, java.util.function.IntFunction<String> message)
+            throws Exception {
         Path exe = NativeTestProgram.build("unixsock/pending.c", dir);
         Path go = dir.resolve("go");
-        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), List.of(exe.toString(), dir.toString(),
-                go.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(exe.toString(), dir.toString(), go.toString()));
+        command.addAll(extra);
+        NativeTestProgram p = NativeTestProgram.start(dir.resolve("out"), command);
         try {
             p.awaitLine("ready");
-            // the child alone: its connection waits in the parent's listener, outside the dumped tree
-            int child = Integer.parseInt(Files.readString(Path.of("/proc", Integer.toString(p.pid()), "task",
-                    Integer.toString(p.pid()), "children")).strip());
+            int pid = target.pid(p);
             CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
-                    .dump(DumpRequest.of(child, false), new DirectoryImageSink(dir.resolve("images"))));
-            assertTrue(refused.getMessage().matches("pid " + child + " fd \\d+: unix socket socket:\\[\\d+\\] waits to be "
-                    + "accepted by listener socket:\\[\\d+\\] " + java.util.regex.Pattern.quote(dir.resolve("pending.sock")
-                    .toString()) + ", which no process of the tree holds \\(outside the job\\), not supported"),
-                    refused.getMessage());
+                    .dump(DumpRequest.of(pid, false), new DirectoryImageSink(dir.resolve("images"))));
+            assertTrue(refused.getMessage().matches(message.apply(pid)), refused.getMessage());
+            assertEquals(1, refused.getMessage().lines().count());
             Files.createFile(go);
             ExitStatus st = p.awaitExit();
             String out = p.output();
@@ -107,5 +89,25 @@ class UnixSocketRefusalsTest {
         } finally {
             p.kill();
         }
+    }
+
+    private String listener() {
+        return java.util.regex.Pattern.quote(dir.resolve("pending.sock").toString());
+    }
+
+    @Test
+    void aConnectionNotYetAcceptedThatWasAlreadySentDataIsRefusedAndTheJobGoesOn() throws Exception {
+        pendingRefused(List.of("early-data"), NativeTestProgram::pid, pid -> "pid " + pid
+                + " fd \\d+: unix socket socket:\\[\\d+\\] listening on " + listener() + " has a connection not yet "
+                + "accepted from socket:\\[\\d+\\], which already sent data on it, not supported.*");
+    }
+
+    @Test
+    void aClientWaitingForAListenerOutsideTheTreeIsRefusedAndTheJobGoesOn() throws Exception {
+        // the child alone: its connection waits in the parent's listener, outside the dumped tree
+        pendingRefused(List.of(), p -> Integer.parseInt(Files.readString(Path.of("/proc", Integer.toString(p.pid()),
+                "task", Integer.toString(p.pid()), "children")).strip()), pid -> "pid " + pid
+                + " fd \\d+: unix socket socket:\\[\\d+\\] waits to be accepted by listener socket:\\[\\d+\\] "
+                + listener() + ", which no process of the tree holds \\(outside the job\\), not supported");
     }
 }
