@@ -38,8 +38,12 @@ class JobFailureAndLayoutTest {
             String stat;
             try {
                 stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            } catch (NoSuchFileException gone) {
-                return Optional.empty();
+            } catch (IOException e) {
+                // gone: its directory is, or it exited between open and read (ESRCH)
+                if (e instanceof NoSuchFileException || String.valueOf(e.getMessage()).contains("No such process")) {
+                    return Optional.empty();
+                }
+                throw e;
             }
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Optional.of(new ProcStat(pid, Long.parseLong(f[2]), Long.parseLong(f[3])));

@@ -424,8 +424,10 @@ class PidNamespaceEndToEndTest {
                 try {
                     int[] ns = namespacePids(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
                     map.put(tid, ns[ns.length - 1]);
-                } catch (NoSuchFileException e) {
-                    continue; // exited meanwhile
+                } catch (IOException e) {
+                    if (!exitedMeanwhile(e)) {
+                        throw e;
+                    }
                 }
             }
             todo.addAll(children(pid));
@@ -436,9 +438,20 @@ class PidNamespaceEndToEndTest {
     private static List<Integer> tasks(int pid) throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
             return s.map(p -> Integer.parseInt(p.getFileName().toString())).toList();
-        } catch (NoSuchFileException e) {
+        } catch (IOException e) {
+            if (!exitedMeanwhile(e)) {
+                throw e;
+            }
             return List.of();
         }
+    }
+
+    /**
+     * A read of /proc that failed because the task exited meanwhile: its directory is gone, or
+     * (between open and read) the read fails with ESRCH.
+     */
+    private static boolean exitedMeanwhile(IOException e) {
+        return e instanceof NoSuchFileException || (e.getMessage() != null && e.getMessage().contains("No such process"));
     }
 
     /** Children of every thread of pid (a child belongs to the thread that forked it). */
@@ -452,8 +465,10 @@ class PidNamespaceEndToEndTest {
                         kids.add(Integer.parseInt(s));
                     }
                 }
-            } catch (NoSuchFileException e) {
-                continue;
+            } catch (IOException e) {
+                if (!exitedMeanwhile(e)) {
+                    throw e;
+                }
             }
         }
         return kids;
