@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The native sample jobs built into {@code sample-jobs/target/bin}. Each prints progress lines
+ * The sample jobs built into {@code sample-jobs/target/bin}: native programs, and launchers of the
+ * JVM ones that exec {@code java}. Each prints progress lines
  * and, as its last line, {@code checksum <16 hex digits>}, which must not change however often
  * the job is checkpointed, killed and restored.
  */
@@ -25,7 +26,9 @@ public enum SampleJob {
      * The records file's default path depends only on the parameters: copies running at the same
      * time need distinct {@code --tmp PATH} arguments.
      */
-    SCRATCH_FILES("scratch-files", List.of("--steps", "5000"));
+    SCRATCH_FILES("scratch-files", List.of("--steps", "5000")),
+    /** A JVM (workers, GC and JIT threads, a heap with garbage and a map kept across steps). */
+    JAVA_COMPUTE("java-compute", List.of("--steps", "2500"));
 
     private final String binaryName;
     private final List<String> quickArgs;

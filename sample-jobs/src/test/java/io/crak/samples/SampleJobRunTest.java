@@ -43,7 +43,9 @@ class SampleJobRunTest {
                 new Case(SampleJob.STENCIL_SOCKET, List.of("--steps", "300", "--rows", "128", "--cols", "256"),
                         List.of("--workers", "3"), List.of("--transport", "udp")),
                 new Case(SampleJob.SCRATCH_FILES, List.of("--steps", "400", "--scratch-mib", "2", "--block-kib", "64"),
-                        List.of("--lag", "3"), List.of("--block-kib", "100")))
+                        List.of("--lag", "3"), List.of("--block-kib", "100")),
+                new Case(SampleJob.JAVA_COMPUTE, List.of("--steps", "200", "--cells", "4096"),
+                        List.of("--threads", "3"), List.of("--threads", "0")))
                 .map(Arguments::of);
     }
 

@@ -43,7 +43,7 @@ class DumpRestoreEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(value = SampleJob.class, names = {"MT_COMPUTE", "PROC_TREE", "MEMHOG", "SCRATCH_FILES", "STENCIL_PIPE",
-            "STENCIL_SOCKET"})
+            "STENCIL_SOCKET", "JAVA_COMPUTE"})
     void dumpKillRestoreRepeatedlyKeepsTheChecksum(SampleJob job) throws Exception {
         String expected = reference(job);
         Random rnd = new Random();
@@ -148,6 +148,7 @@ class DumpRestoreEndToEndTest {
             case SCRATCH_FILES -> job.command(List.of("--steps", "9000", "--tmp", SCRATCH_TMP.toString()));
             case STENCIL_PIPE -> job.command(List.of("--steps", "7000"));
             case STENCIL_SOCKET -> job.command(List.of("--steps", "5000"));
+            case JAVA_COMPUTE -> job.command(List.of("--steps", "5000"));
             default -> job.quickCommand();
         };
     }
