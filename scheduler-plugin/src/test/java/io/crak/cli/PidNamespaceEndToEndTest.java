@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crak.core.ChildReaper;
+import io.crak.core.freeze.ProcessTreeScanner;
+import io.crak.core.proc.ProcFiles;
+import io.crak.core.proc.ProcessGoneException;
 import io.crak.samples.Checksums;
 import io.crak.samples.SampleJob;
 import java.io.File;
@@ -62,6 +65,9 @@ class PidNamespaceEndToEndTest {
     private static final Pattern RESTORED_ROOT = Pattern.compile("crak: restored \\d+ process\\(es\\), root pid (\\d+)");
     /** Uninterrupted runs, one per job, shared by the tests of this class. */
     private static final Map<SampleJob, String> REFERENCES = new ConcurrentHashMap<>();
+    /** Reads of /proc that tell a task that exited meanwhile (ProcessGoneException) from a failure. */
+    private static final ProcFiles PROC = new ProcFiles();
+    private static final ProcessTreeScanner SCANNER = new ProcessTreeScanner(PROC);
 
     @TempDir
     Path dir;
@@ -239,7 +245,7 @@ class PidNamespaceEndToEndTest {
         Set<Integer> tree = new TreeSet<>(hostToNamespaceTids(ns.init()).keySet());
         tree.add((int) ns.unshare().pid());
         for (int tid : tree) {
-            assertEquals("0", statusField(Path.of("/proc", Integer.toString(tid), "status"), "TracerPid"),
+            assertEquals("0", statusField(PROC.read(tid, "status"), "TracerPid"),
                     "pid " + tid + " left traced by the refused dump");
         }
         assertTrue(ns.unshare().waitFor(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS), "the job did not finish");
@@ -337,7 +343,7 @@ class PidNamespaceEndToEndTest {
         }
         inits.add(ProcessHandle.of(root).orElseThrow(() -> new AssertionError("restored root pid " + root
                 + " does not exist: " + CrakCli.read(log))));
-        Path status = Path.of("/proc", Integer.toString(root), "status");
+        String status = PROC.read(root, "status");
         assertEquals(Long.toString(restore.pid()), statusField(status, "PPid"), "restored root " + root + "'s parent");
         int[] ns = namespacePids(status);
         assertEquals(2, ns.length, () -> "restored root " + root + " must be one pid namespace below ours: NSpid "
@@ -415,19 +421,17 @@ class PidNamespaceEndToEndTest {
     }
 
     /** Host tid to namespace tid of every thread of every process of the tree below root. */
-    private static Map<Integer, Integer> hostToNamespaceTids(int root) throws IOException {
+    private static Map<Integer, Integer> hostToNamespaceTids(int root) throws Exception {
         Map<Integer, Integer> map = new HashMap<>();
         Deque<Integer> todo = new ArrayDeque<>(List.of(root));
         while (!todo.isEmpty()) {
             int pid = todo.pop();
-            for (int tid : tasks(pid)) {
+            for (int tid : SCANNER.threads(pid)) {
                 try {
-                    int[] ns = namespacePids(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "status"));
+                    int[] ns = namespacePids(PROC.readTask(pid, tid, "status"));
                     map.put(tid, ns[ns.length - 1]);
-                } catch (IOException e) {
-                    if (!exitedMeanwhile(e)) {
-                        throw e;
-                    }
+                } catch (ProcessGoneException e) {
+                    continue; // exited meanwhile
                 }
             }
             todo.addAll(children(pid));
@@ -435,52 +439,18 @@ class PidNamespaceEndToEndTest {
         return map;
     }
 
-    private static List<Integer> tasks(int pid) throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
-            return s.map(p -> Integer.parseInt(p.getFileName().toString())).toList();
-        } catch (IOException e) {
-            if (!exitedMeanwhile(e)) {
-                throw e;
-            }
-            return List.of();
-        }
-    }
-
-    /**
-     * A read of /proc that failed because the task exited meanwhile: its directory is gone, or
-     * (between open and read) the read fails with ESRCH.
-     */
-    private static boolean exitedMeanwhile(IOException e) {
-        return e instanceof NoSuchFileException || (e.getMessage() != null && e.getMessage().contains("No such process"));
-    }
-
     /** Children of every thread of pid (a child belongs to the thread that forked it). */
-    private static List<Integer> children(int pid) throws IOException {
-        List<Integer> kids = new ArrayList<>();
-        for (int tid : tasks(pid)) {
-            try {
-                String text = Files.readString(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "children"));
-                for (String s : text.trim().split("\\s+")) {
-                    if (!s.isEmpty()) {
-                        kids.add(Integer.parseInt(s));
-                    }
-                }
-            } catch (IOException e) {
-                if (!exitedMeanwhile(e)) {
-                    throw e;
-                }
-            }
-        }
-        return kids;
+    private static List<Integer> children(int pid) throws Exception {
+        return SCANNER.children(pid);
     }
 
     private static int namespacePid(int pid) throws IOException {
-        int[] ns = namespacePids(Path.of("/proc", Integer.toString(pid), "status"));
+        int[] ns = namespacePids(PROC.read(pid, "status"));
         return ns[ns.length - 1];
     }
 
     /** The NSpid line: the pid in our namespace first, then in each namespace below, innermost last. */
-    private static int[] namespacePids(Path status) throws IOException {
+    private static int[] namespacePids(String status) throws IOException {
         String[] fields = statusField(status, "NSpid").split("\\s+");
         int[] pids = new int[fields.length];
         for (int i = 0; i < fields.length; i++) {
@@ -489,9 +459,9 @@ class PidNamespaceEndToEndTest {
         return pids;
     }
 
-    private static String statusField(Path status, String name) throws IOException {
-        return Files.readAllLines(status).stream().filter(l -> l.startsWith(name + ":")).findFirst()
-                .orElseThrow(() -> new IOException(status + " has no " + name + " line"))
+    private static String statusField(String status, String name) throws IOException {
+        return status.lines().filter(l -> l.startsWith(name + ":")).findFirst()
+                .orElseThrow(() -> new IOException("status has no " + name + " line:\n" + status))
                 .substring(name.length() + 1).trim();
     }
 
