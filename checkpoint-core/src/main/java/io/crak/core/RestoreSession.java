@@ -35,13 +35,11 @@ public final class RestoreSession {
             return netNamespace.socket(domain, type);
         }
         try {
-            return io.crak.core.jna.InetSocketCalls.socket(domain, type | SOCK_CLOEXEC);
+            return io.crak.core.jna.InetSocketCalls.socket(domain, type);
         } catch (io.crak.core.jna.NativeException e) {
             throw new CrakException(e.getMessage(), e);
         }
     }
-
-    private static final int SOCK_CLOEXEC = 02000000;
 
     /** Shared anonymous memory by dumped shmem inode: the process and range that created it. */
     public final Map<Long, long[]> sharedOwners = new HashMap<>();

@@ -7,9 +7,9 @@ import io.crak.core.proc.FdInfo;
 import io.crak.core.ptrace.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
-import java.nio.file.Path;
 
 /**
  * Regular files and directories (reopened by path at their offset, with their flags), and the

@@ -93,13 +93,13 @@ public final class InetSockets implements FdKind {
         }
         boolean keep = false;
         try {
-            boolean reuse = SocketOptions.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
+            boolean reuse = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
             boolean v6Only = s.ipv6() && SocketOptions.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
             if (!s.tcp()) {
                 return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse,
                         v6Only, s.rxQueue() > 0 ? UdpQueue.capture(dup) : List.of());
             }
-            boolean keepAlive = SocketOptions.getInt(dup, TcpRepair.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+            boolean keepAlive = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
             boolean noDelay = SocketOptions.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
             switch (s.state()) {
                 case ProcNetSocket.TCP_LISTEN -> {
@@ -233,7 +233,7 @@ public final class InetSockets implements FdKind {
     private static int udp(RestoreSession session, UdpSocketState u) throws NativeException, CrakException {
         int sock = socket(session, u.local(), SOCK_DGRAM, u.v6Only());
         try {
-            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, u.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             if (!u.local().isAny()) {
                 InetSocketCalls.bind(sock, u.local().sockaddr(), u.local().toString());
             }
@@ -269,9 +269,9 @@ public final class InetSockets implements FdKind {
     private static int listener(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
         int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
-            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, 1, "SO_REUSEADDR");
             InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
-            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
             InetSocketCalls.listen(sock, RESTORED_LISTEN_BACKLOG);
             return sock;
@@ -284,7 +284,7 @@ public final class InetSockets implements FdKind {
     private static int unconnected(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
         int sock = socket(session, t.local(), SOCK_STREAM, t.v6Only());
         try {
-            SocketOptions.setInt(sock, TcpRepair.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
             if (!t.local().isAny()) {
                 InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
@@ -314,7 +314,7 @@ public final class InetSockets implements FdKind {
                 InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
                 int accepted = InetSocketCalls.accept(server);
                 try {
-                    SocketOptions.setBytes(accepted, TcpRepair.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
+                    SocketOptions.setBytes(accepted, SocketOptions.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
                 } finally {
                     InetSocketCalls.close(accepted);
                 }

@@ -8,6 +8,7 @@ import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 
 /**
  * Reads an established TCP connection out of the kernel and builds it again, with TCP repair mode
@@ -16,7 +17,6 @@ import java.nio.ByteOrder;
  * established at once. Both work on a socket open in crak's own process.
  */
 final class TcpRepair {
-    static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
     static final int SO_KEEPALIVE = 9;
     static final int SOL_TCP = 6;
@@ -42,6 +42,11 @@ final class TcpRepair {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int TCP_INFO_BYTES = 256;
     private static final int TCP_REPAIR_WINDOW_BYTES = 20;
+    /**
+     * How long a restore waits for the acknowledgement of a FIN that had been acknowledged at the
+     * dump: a peer that just got a FIN delays its ACK (pingpong mode), 40 ms or more.
+     */
+    static final Duration FIN_ACK_WAIT = Duration.ofMillis(500);
     /** Offsets of rcv_wnd and rcv_wup in struct tcp_repair_window. */
     private static final int WINDOW_RCV_WND = 12;
     private static final int WINDOW_RCV_WUP = 16;
@@ -74,13 +79,6 @@ final class TcpRepair {
         return state == ProcNetSocket.TCP_FIN_WAIT1 || state == ProcNetSocket.TCP_FIN_WAIT2
                 || state == ProcNetSocket.TCP_CLOSING || state == ProcNetSocket.TCP_LAST_ACK;
     }
-
-    private static final int TCP_FIN_WAIT2 = 5;
-    /**
-     * How long a restore waits for the acknowledgement of a FIN that had been acknowledged at the
-     * dump: a peer that just got a FIN delays its ACK (pingpong mode), 40 ms or more.
-     */
-    static final java.time.Duration FIN_ACK_WAIT = java.time.Duration.ofMillis(500);
 
     /** It has received its peer's FIN: rcv_nxt counts it. */
     private static boolean finReceived(int state) {
@@ -145,7 +143,7 @@ final class TcpRepair {
         int sock = InetSockets.socket(session, st.local(), socketType, st.v6Only());
         try {
             // before repair mode, which upgrades it to a forced reuse that ignores the port's other owners
-            SocketOptions.setInt(sock, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
             enter(sock);
             SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
             SocketOptions.setInt(sock, SOL_TCP, TCP_QUEUE_SEQ, (int) (st.recvSeq() - st.recvQueue().length),
@@ -164,7 +162,7 @@ final class TcpRepair {
             SocketOptions.setInt(sock, SOL_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
             fill(sock, st.sendQueue(), st.sendQueue().length - st.sendUnsentBytes());
             SocketOptions.setBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, st.window(), "TCP_REPAIR_WINDOW");
-            SocketOptions.setInt(sock, SOL_SOCKET, SO_REUSEADDR, st.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_REUSEADDR, st.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             setCommonOptions(sock, st);
             return sock;
         } catch (NativeException e) {
@@ -202,8 +200,8 @@ final class TcpRepair {
     static void awaitFinAcked(int sock) {
         long deadline = System.nanoTime() + FIN_ACK_WAIT.toNanos();
         try {
-            while (System.nanoTime() < deadline
-                    && SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO")[0] != TCP_FIN_WAIT2) {
+            while (System.nanoTime() < deadline && SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES,
+                    "TCP_INFO")[0] != ProcNetSocket.TCP_FIN_WAIT2) {
                 Thread.sleep(1);
             }
         } catch (NativeException e) {
@@ -214,7 +212,7 @@ final class TcpRepair {
     }
 
     static void setCommonOptions(int sock, TcpSocketState st) throws NativeException {
-        SocketOptions.setInt(sock, SOL_SOCKET, SO_KEEPALIVE, st.keepAlive() ? 1 : 0, "SO_KEEPALIVE");
+        SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_KEEPALIVE, st.keepAlive() ? 1 : 0, "SO_KEEPALIVE");
         SocketOptions.setInt(sock, SOL_TCP, TCP_NODELAY, st.noDelay() ? 1 : 0, "TCP_NODELAY");
     }
 

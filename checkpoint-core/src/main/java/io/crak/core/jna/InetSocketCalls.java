@@ -37,9 +37,10 @@ public final class InetSocketCalls {
     private InetSocketCalls() {
     }
 
+    /** socket(domain, type | SOCK_CLOEXEC, 0): a descriptor of crak's that no child inherits. */
     public static int socket(int domain, int type) throws NativeException {
         try {
-            return C.socket(domain, type, 0);
+            return C.socket(domain, type | SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw new NativeException("socket(" + domain + ", " + type + ")", e.getErrorCode());
         }

@@ -22,7 +22,6 @@ public final class UnixSocketCalls {
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
-    private static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUFFORCE = 32;
@@ -222,7 +221,7 @@ public final class UnixSocketCalls {
             if (cmsgLen < 16) {
                 break;
             }
-            if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+            if (level == SocketOptions.SOL_SOCKET && type == SCM_RIGHTS) {
                 rights = true;
                 for (long i = 16; i + 4 <= cmsgLen; i += 4) {
                     close(control.getInt(off + i));

@@ -3,6 +3,7 @@ package io.crak.core.netns;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.crak.core.CrakException;
+import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.LibC;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PipeCalls;
@@ -20,11 +21,9 @@ import java.util.concurrent.Future;
  * sockets (bind, connect, TCP repair) works from any thread.
  */
 public final class NetNamespace implements AutoCloseable {
-    private static final long SYS_SOCKET = 41;
     private static final long SYS_IOCTL = 16;
     private static final long SYS_SETNS = 308;
     private static final int CLONE_NEWNET = 0x40000000;
-    private static final int SOCK_CLOEXEC = 02000000;
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
     private static final long SIOCGIFFLAGS = 0x8913;
@@ -89,8 +88,7 @@ public final class NetNamespace implements AutoCloseable {
 
     /** socket(domain, type | SOCK_CLOEXEC, 0) in the namespace: a descriptor of crak's. */
     public int socket(int domain, int type) throws CrakException {
-        return call(() -> (int) LibC.checkedSyscall("socket(" + domain + ", " + type + ")", SYS_SOCKET, domain,
-                type | SOCK_CLOEXEC, 0));
+        return call(() -> InetSocketCalls.socket(domain, type));
     }
 
     /** Whether the namespace's loopback interface is up (a fresh namespace has it down). */
@@ -105,8 +103,7 @@ public final class NetNamespace implements AutoCloseable {
 
     private short loopbackFlags(boolean setUp) throws CrakException {
         return call(() -> {
-            int sock = (int) LibC.checkedSyscall("socket(AF_INET, SOCK_DGRAM)", SYS_SOCKET, AF_INET,
-                    SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int sock = InetSocketCalls.socket(AF_INET, SOCK_DGRAM);
             try (Memory ifr = new Memory(IFREQ_BYTES)) {
                 ifr.clear();
                 byte[] lo = LOOPBACK.getBytes(StandardCharsets.US_ASCII);
