@@ -22,7 +22,7 @@ public final class FdKinds {
             new io.crak.core.epoll.Epolls(), // its finish() registers fds of any kind: keep kinds that replace fds in finish() before it
             new io.crak.core.pty.Ptys(), // before RegularFiles, which claims /dev/pts/N as a device
             new RegularFiles(),
-            new io.crak.core.inet.InetSockets());
+            new io.crak.core.inet.InetSockets()); // last: every socket the kinds before did not claim
 
     private FdKinds() {
     }

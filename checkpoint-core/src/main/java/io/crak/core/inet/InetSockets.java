@@ -62,16 +62,13 @@ public final class InetSockets implements FdKind {
         return "inet";
     }
 
+    /**
+     * Every socket no other kind claimed: those in the TCP and UDP tables, and those the tables do
+     * not list ({@link UnlistedSocket}: not bound yet, or refused with what they are).
+     */
     @Override
     public boolean handles(String link, Path procNet) {
-        if (!link.startsWith("socket:[")) {
-            return false;
-        }
-        try {
-            return ProcNetSocket.find(procNet, inode(link)).isPresent();
-        } catch (IOException e) {
-            return false;
-        }
+        return link.startsWith("socket:[");
     }
 
     private static long inode(String link) {
@@ -83,8 +80,7 @@ public final class InetSockets implements FdKind {
         int pid = ctx.pid();
         String where = "pid " + pid + " fd " + fd + ": ";
         Path net = ctx.proc.path(pid, "net");
-        ProcNetSocket s = ProcNetSocket.find(net, inode(link)).orElseThrow(() -> new CrakException(where + link
-                + " is not in /proc/" + pid + "/net (a socket of another network namespace), not supported"));
+        Optional<ProcNetSocket> listed = ProcNetSocket.find(net, inode(link));
         int dup;
         try {
             dup = PidfdCalls.duplicate(pid, fd);
@@ -92,12 +88,15 @@ public final class InetSockets implements FdKind {
             throw new CrakException(where + e.getMessage(), e);
         }
         boolean keep = false;
+        ProcNetSocket s = null;
         try {
+            s = listed.isPresent() ? listed.get() : UnlistedSocket.describe(dup, where + link, net);
             boolean reuse = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, "SO_REUSEADDR") != 0;
             boolean v6Only = s.ipv6() && SocketOptions.getInt(dup, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
+            SocketBuffers buffers = SocketBuffers.read(dup);
             if (!s.tcp()) {
                 return new UdpSocketState(s.local().ip(), s.local().port(), s.remote().ip(), s.remote().port(), reuse,
-                        v6Only, s.rxQueue() > 0 ? UdpQueue.capture(dup) : List.of());
+                        v6Only, s.rxQueue() > 0 ? UdpQueue.capture(dup) : List.of(), buffers);
             }
             boolean keepAlive = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, TcpRepair.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
             boolean noDelay = SocketOptions.getInt(dup, TcpRepair.SOL_TCP, TcpRepair.TCP_NODELAY, "TCP_NODELAY") != 0;
@@ -107,10 +106,12 @@ public final class InetSockets implements FdKind {
                         throw new CrakException(where + "TCP listener " + s.local() + " has " + s.rxQueue()
                                 + " connection(s) not yet accepted, not supported");
                     }
-                    return plain(TcpSocketState.Role.LISTENING, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
+                    return plain(TcpSocketState.Role.LISTENING, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only,
+                            buffers);
                 }
                 case ProcNetSocket.TCP_CLOSE -> {
-                    return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
+                    return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only,
+                            buffers);
                 }
                 case ProcNetSocket.TCP_ESTABLISHED, ProcNetSocket.TCP_FIN_WAIT1, ProcNetSocket.TCP_FIN_WAIT2,
                         ProcNetSocket.TCP_CLOSE_WAIT, ProcNetSocket.TCP_LAST_ACK, ProcNetSocket.TCP_CLOSING -> {
@@ -120,19 +121,20 @@ public final class InetSockets implements FdKind {
                                     + (s.state() == ProcNetSocket.TCP_ESTABLISHED ? "" : " (" + s.stateName() + ")")
                                     + " goes to a peer outside the job; dump with --tcp-close to drop it");
                         }
-                        return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only);
+                        return plain(TcpSocketState.Role.RESET, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only,
+                                buffers);
                     }
                     TcpRepair.enter(dup);
                     keep = true;
                     int held = dup;
                     ctx.session.beforeRelease.add(killed -> leaveRepair(held, killed));
-                    return TcpRepair.capture(dup, s, reuse, keepAlive, noDelay, v6Only);
+                    return TcpRepair.capture(dup, s, reuse, keepAlive, noDelay, v6Only, buffers);
                 }
                 default -> throw new CrakException(where + "TCP socket " + s.local() + " -> " + s.remote()
                         + " is in state " + s.stateName() + ", not supported");
             }
         } catch (NativeException e) {
-            throw new CrakException(where + "TCP/UDP socket " + s.local() + ": " + e.getMessage(), e);
+            throw new CrakException(where + (s == null ? link : "TCP/UDP socket " + s.local()) + ": " + e.getMessage(), e);
         } finally {
             if (!keep) {
                 InetSocketCalls.close(dup);
@@ -156,9 +158,10 @@ public final class InetSockets implements FdKind {
     }
 
     private static TcpSocketState plain(TcpSocketState.Role role, InetEndpoint local, InetEndpoint remote,
-            boolean reuse, boolean keepAlive, boolean noDelay, boolean v6Only) {
+            boolean reuse, boolean keepAlive, boolean noDelay, boolean v6Only, SocketBuffers buffers) {
         return new TcpSocketState(role, local.ip(), local.port(), remote.ip(), remote.port(), reuse, keepAlive,
-                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only, false, false, false);
+                noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only, false, false, false,
+                buffers);
     }
 
     /** Whether the other end of the connection is open in a process of the dumped tree. */
@@ -359,6 +362,15 @@ public final class InetSockets implements FdKind {
         if (udp != null) {
             try {
                 UdpQueue.refill(session, udp);
+                // after the refill: a receive buffer the queue only just fit in could drop a datagram
+                for (UdpQueue.Restored u : udp) {
+                    try {
+                        SocketBuffers.apply(u.sock(), u.state().buffers());
+                    } catch (NativeException e) {
+                        throw new CrakException("pid " + u.pid() + " fd " + u.fd() + ": UDP socket " + u.state().local()
+                                + ": buffer sizes: " + e.getMessage(), e);
+                    }
+                }
             } finally {
                 udp.forEach(u -> InetSocketCalls.close(u.sock()));
             }

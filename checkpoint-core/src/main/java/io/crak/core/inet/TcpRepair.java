@@ -92,7 +92,7 @@ final class TcpRepair {
      * image holds the connection as it was before, and says which FINs are to be sent again.
      */
     static TcpSocketState capture(int sock, ProcNetSocket s, boolean reuse, boolean keepAlive, boolean noDelay,
-            boolean v6Only) throws NativeException {
+            boolean v6Only, SocketBuffers buffers) throws NativeException {
         boolean finSent = finSent(s.state());
         boolean finReceived = finReceived(s.state());
         int fin = finSent ? 1 : 0;
@@ -123,7 +123,7 @@ final class TcpRepair {
         return new TcpSocketState(TcpSocketState.Role.ESTABLISHED, s.local().ip(), s.local().port(), s.remote().ip(),
                 s.remote().port(), reuse, keepAlive, noDelay, sendSeq, recvSeq, sendQueue, unsent, recvQueue, mss,
                 options, wscales & 0xf, wscales >> 4, timestamp, window, v6Only, finSent, finReceived,
-                s.state() == ProcNetSocket.TCP_FIN_WAIT2);
+                s.state() == ProcNetSocket.TCP_FIN_WAIT2, buffers);
     }
 
     private static byte[] peek(int sock, int len, String which) throws NativeException {
@@ -163,7 +163,7 @@ final class TcpRepair {
             fill(sock, st.sendQueue(), st.sendQueue().length - st.sendUnsentBytes());
             SocketOptions.setBytes(sock, SOL_TCP, TCP_REPAIR_WINDOW, st.window(), "TCP_REPAIR_WINDOW");
             SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_REUSEADDR, st.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
-            setCommonOptions(sock, st);
+            setConnectionOptions(sock, st);
             return sock;
         } catch (NativeException e) {
             InetSocketCalls.close(sock);
@@ -191,6 +191,7 @@ final class TcpRepair {
         if (st.finSent()) {
             InetSocketCalls.shutdownWrite(sock);
         }
+        SocketBuffers.apply(sock, st.buffers());
     }
 
     /**
@@ -211,7 +212,18 @@ final class TcpRepair {
         }
     }
 
+    /** Options of a listening or unconnected socket, before it listens (accepted sockets inherit them). */
     static void setCommonOptions(int sock, TcpSocketState st) throws NativeException {
+        setConnectionOptions(sock, st);
+        SocketBuffers.apply(sock, st.buffers());
+    }
+
+    /**
+     * Options of a rebuilt connection. Its buffer sizes wait until it has sent what it had not
+     * sent ({@link #resumeSending}): set in repair mode, a send buffer the data only just fit in
+     * at the dump could refuse part of it again.
+     */
+    static void setConnectionOptions(int sock, TcpSocketState st) throws NativeException {
         SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_KEEPALIVE, st.keepAlive() ? 1 : 0, "SO_KEEPALIVE");
         SocketOptions.setInt(sock, SOL_TCP, TCP_NODELAY, st.noDelay() ? 1 : 0, "TCP_NODELAY");
     }

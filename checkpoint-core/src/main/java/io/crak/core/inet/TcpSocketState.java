@@ -28,12 +28,13 @@ import io.crak.core.files.FdState;
  *     rebuilt in the same job, sends that FIN again
  * @param finAcked its FIN was acknowledged (FIN_WAIT2): the restore waits for that again, which
  *     the peer may delay by its delayed-ACK timeout
+ * @param buffers the buffer sizes the job set (null in images written before they were kept: none)
  */
 public record TcpSocketState(Role role, String localIp, int localPort, String remoteIp, int remotePort,
         boolean reuseAddr, boolean keepAlive, boolean noDelay, long sendSeq, long recvSeq, byte[] sendQueue,
         int sendUnsentBytes, byte[] recvQueue, int mss, int tcpiOptions, int sndWscale, int rcvWscale,
         int timestamp, byte[] window, boolean v6Only, boolean finSent, boolean finReceived,
-        boolean finAcked) implements FdState {
+        boolean finAcked, SocketBuffers buffers) implements FdState {
 
     public enum Role {
         /** created, perhaps bound, never connected */

@@ -21,6 +21,9 @@ public final class InetSocketCalls {
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
     private static final long SYS_SHUTDOWN = 48;
+    private static final long SYS_IOCTL = 16;
+    /** linux/sockios.h: a new descriptor of the network namespace the socket was created in. */
+    private static final long SIOCGSKNS = 0x894C;
     private static final int SHUT_WR = 1;
     private static final int MSG_PEEK = 2;
     private static final int MSG_DONTWAIT = 0x40;
@@ -89,6 +92,11 @@ public final class InetSocketCalls {
     }
 
     /** getsockname: the raw sockaddr the socket is bound to. */
+    /** A descriptor (close-on-exec) of the network namespace fd's socket belongs to (SIOCGSKNS). */
+    public static int networkNamespace(int fd) throws NativeException {
+        return (int) LibC.checkedSyscall("ioctl(SIOCGSKNS) of fd " + fd, SYS_IOCTL, fd, SIOCGSKNS);
+    }
+
     public static byte[] localSockaddr(int fd) throws NativeException {
         try (Memory addr = new Memory(SOCKADDR_STORAGE_BYTES); Memory len = new Memory(Integer.BYTES)) {
             len.setInt(0, SOCKADDR_STORAGE_BYTES);

@@ -125,6 +125,57 @@ class InetSocketsCheckpointTest {
     }
 
     @Test
+    void bufferSizesTheJobSetComeBackLockedAndTheOthersStayAutotuned() throws Exception {
+        InetTestJob job = startReady("socket-buffers");
+        try {
+            String written = readyWords()[0];
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            // the program compares every size and lock with its own reading before the dump; the
+            // figures are twice what it asked for (the kernel's doubling), so halving at restore is exact
+            assertEquals("PASS " + written + " bytes through sndbuf 40000 to rcvbuf 12000; listener rcvbuf 12000,"
+                    + " udp rcvbuf 100000, unconnected sndbuf 140000; unset sizes unlocked\n", goAndPass(job));
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
+    void socketsNotYetBoundOrBoundButIdleComeBackSoAndWork() throws Exception {
+        InetTestJob job = startReady("tcp-udp-unbound");
+        try {
+            String port = readyWords()[0];
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            assertEquals("PASS unbound TCP connected to B, B bound to port " + port + " listened, unbound UDP sent\n",
+                    goAndPass(job));
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
+    void netlinkAndRawSocketsAreRefusedNamingWhatTheyAreAndTheJobRunsOn() throws Exception {
+        for (String kind : List.of("netlink", "raw")) {
+            Files.deleteIfExists(ready());
+            Files.deleteIfExists(go());
+            InetTestJob job = startReady("unsupported-socket", kind);
+            try {
+                String fd = readyWords()[0];
+                CrakException refused = assertThrows(CrakException.class, () -> new CheckpointEngine()
+                        .dump(DumpRequest.of(job.pid, false), new DirectoryImageSink(dir.resolve("images-" + kind))));
+                String what = kind.equals("netlink") ? "a netlink socket" : "a raw IPv4 socket of protocol 1";
+                assertTrue(refused.getMessage().matches("pid " + job.pid + " fd " + fd + ": socket:\\[\\d+\\] is " + what
+                        + ", not supported.*"), refused.getMessage());
+                assertTrue(job.alive(), "the refused dump harmed pid " + job.pid);
+                assertEquals("PASS " + kind + " socket kept\n", goAndPass(job));
+            } finally {
+                job.kill();
+            }
+        }
+    }
+
+    @Test
     void aNetworkNamespaceSharedWithAProcessOutsideTheTreeIsRefused() throws Exception {
         InetTestJob shell = InetTestJob.start(dir.resolve("out"), List.of("unshare", "--net", "/bin/sh", "-c",
                 "sleep 60 & echo $! > '" + ready() + "'; wait"));

@@ -1,0 +1,33 @@
+/*
+ * unsupported-socket: holds a socket crak does not checkpoint, whose dump must be refused while the
+ * program runs on untouched. KIND is "netlink" (NETLINK_ROUTE) or "raw" (a raw ICMP socket).
+ * READY_FILE holds the socket's fd number; after GO_FILE it checks the socket is still its own
+ * (SO_DOMAIN) and prints "PASS KIND socket kept" (exit 0); any failure prints "FAIL ...", exit 1.
+ */
+#define _GNU_SOURCE
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../cprog/stream-check.h"
+
+int main(int argc, char **argv)
+{
+    if (argc != 4)
+        fail("usage: unsupported-socket GO_FILE READY_FILE netlink|raw");
+    setvbuf(stdout, NULL, _IONBF, 0);
+    int netlink = strcmp(argv[3], "netlink") == 0;
+    int s = netlink ? socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) : socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (s < 0)
+        fail("%s socket", argv[3]);
+    FILE *ready = fopen(argv[2], "w");
+    if (!ready || fprintf(ready, "%d\n", s) < 0 || fclose(ready) != 0)
+        fail("writing %s", argv[2]);
+    await_go(argv[1]);
+    int domain = 0;
+    socklen_t len = sizeof domain;
+    if (getsockopt(s, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != (netlink ? AF_NETLINK : AF_INET))
+        fail("fd %d is no longer the %s socket", s, argv[3]);
+    printf("PASS %s socket kept\n", argv[3]);
+    return 0;
+}
