@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "../cprog/stream-check.h"
+#include "loopback.h"
 
 #ifndef SO_BUF_LOCK
 #define SO_BUF_LOCK 72
@@ -71,30 +72,6 @@ static void expect_sizes(const char *what, struct sizes before, int fd)
         fail("%s: SO_SNDBUF %d, was %d", what, now.sndbuf, before.sndbuf);
     if ((before.locks & RCVBUF_LOCK) && now.rcvbuf != before.rcvbuf)
         fail("%s: SO_RCVBUF %d, was %d", what, now.rcvbuf, before.rcvbuf);
-}
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    return a;
-}
-
-static unsigned short port_of(int fd)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        fail("getsockname of fd %d", fd);
-    return ntohs(a.sin_port);
-}
-
-static int connect_to(unsigned short port)
-{
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = loopback(port);
-    if (connect(c, (struct sockaddr *)&a, sizeof a) != 0)
-        fail("connect to 127.0.0.1:%u", port);
-    return c;
 }
 
 /* Writes the pattern on non-blocking fd until the kernel takes no more; returns the byte count. */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../cprog/stream-check.h"
+#include "loopback.h"
 
 #define A_BYTES 5000
 #define B_BYTES (512 * 1024)
@@ -56,21 +57,6 @@ static int tcp_state(int fd)
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
         fail("TCP_INFO");
     return ti.tcpi_state;
-}
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    return a;
-}
-
-static int connect_to(unsigned short port)
-{
-    int c = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = loopback(port);
-    if (connect(c, (struct sockaddr *)&a, sizeof a) != 0)
-        fail("connect to 127.0.0.1:%u", port);
-    return c;
 }
 
 /* The child: reports its states through the pipe, then checks them again after GO_FILE. */

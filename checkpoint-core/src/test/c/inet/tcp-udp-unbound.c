@@ -13,22 +13,7 @@
 #include <sys/socket.h>
 
 #include "../cprog/stream-check.h"
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    return a;
-}
-
-/* The socket's local port, 0 when unbound. */
-static unsigned short port_of(int fd, const char *what)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    if (getsockname(fd, (struct sockaddr *)&a, &len) != 0)
-        fail("%s: getsockname", what);
-    return ntohs(a.sin_port);
-}
+#include "loopback.h"
 
 static void expect_loopback(int fd, const char *what)
 {
@@ -49,16 +34,16 @@ int main(int argc, char **argv)
     struct sockaddr_in any_port = loopback(0);
     if (t < 0 || b < 0 || u < 0 || bind(b, (struct sockaddr *)&any_port, sizeof any_port) != 0)
         fail("sockets");
-    unsigned short port = port_of(b, "B");
+    unsigned short port = port_of(b);
     FILE *ready = fopen(argv[2], "w");
     if (!ready || fprintf(ready, "%u\n", port) < 0 || fclose(ready) != 0)
         fail("writing %s", argv[2]);
     await_go(argv[1]);
 
-    if (port_of(t, "T") != 0 || port_of(u, "U") != 0)
+    if (port_of(t) != 0 || port_of(u) != 0)
         fail("T or U came back bound");
-    if (port_of(b, "B") != port)
-        fail("B came back bound to port %u, was %u", port_of(b, "B"), port);
+    if (port_of(b) != port)
+        fail("B came back bound to port %u, was %u", port_of(b), port);
     expect_loopback(b, "B");
     struct sockaddr_in to_b = loopback(port);
     if (listen(b, 1) != 0 || connect(t, (struct sockaddr *)&to_b, sizeof to_b) != 0)
@@ -72,7 +57,7 @@ int main(int argc, char **argv)
     int r = socket(AF_INET, SOCK_DGRAM, 0);
     if (r < 0 || bind(r, (struct sockaddr *)&any_port, sizeof any_port) != 0)
         fail("receiver");
-    struct sockaddr_in to_r = loopback(port_of(r, "R"));
+    struct sockaddr_in to_r = loopback(port_of(r));
     if (sendto(u, "u", 1, 0, (struct sockaddr *)&to_r, sizeof to_r) != 1)
         fail("sendto from U");
     char c = 0;
@@ -80,8 +65,8 @@ int main(int argc, char **argv)
     socklen_t len = sizeof from;
     if (recvfrom(r, &c, 1, 0, (struct sockaddr *)&from, &len) != 1 || c != 'u')
         fail("datagram from U");
-    if (ntohs(from.sin_port) != port_of(u, "U") || port_of(u, "U") == 0)
-        fail("datagram from port %u, U is bound to %u", ntohs(from.sin_port), port_of(u, "U"));
+    if (ntohs(from.sin_port) != port_of(u) || port_of(u) == 0)
+        fail("datagram from port %u, U is bound to %u", ntohs(from.sin_port), port_of(u));
     printf("PASS unbound TCP connected to B, B bound to port %u listened, unbound UDP sent\n", port);
     return 0;
 }

@@ -2,7 +2,7 @@ package io.crak.clustertest;
 
 import io.crak.core.jna.LibC;
 import io.crak.core.jna.NativeException;
-import io.crak.core.jna.PipeCalls;
+import io.crak.core.jna.FdCalls;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +38,7 @@ final class Signals {
             } catch (NativeException e) {
                 // it exited between the check and the signal: nothing to signal
             } finally {
-                PipeCalls.close(pidfd);
+                FdCalls.close(pidfd);
             }
         }
     }

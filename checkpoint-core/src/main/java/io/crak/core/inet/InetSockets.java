@@ -8,6 +8,7 @@ import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PidfdCalls;
@@ -137,7 +138,7 @@ public final class InetSockets implements FdKind {
             throw new CrakException(where + (s == null ? link : "TCP/UDP socket " + s.local()) + ": " + e.getMessage(), e);
         } finally {
             if (!keep) {
-                InetSocketCalls.close(dup);
+                FdCalls.close(dup);
             }
         }
     }
@@ -154,7 +155,7 @@ public final class InetSockets implements FdKind {
                 System.err.println("crak: taking a TCP socket out of repair mode failed: " + e.getMessage());
             }
         }
-        InetSocketCalls.close(dup);
+        FdCalls.close(dup);
     }
 
     private static TcpSocketState plain(TcpSocketState.Role role, InetEndpoint local, InetEndpoint remote,
@@ -228,7 +229,7 @@ public final class InetSockets implements FdKind {
             return fd;
         } finally {
             if (handOnly) {
-                InetSocketCalls.close(sock);
+                FdCalls.close(sock);
             }
         }
     }
@@ -245,7 +246,7 @@ public final class InetSockets implements FdKind {
             }
             return sock;
         } catch (NativeException e) {
-            InetSocketCalls.close(sock);
+            FdCalls.close(sock);
             throw e;
         }
     }
@@ -261,7 +262,7 @@ public final class InetSockets implements FdKind {
             try {
                 SocketOptions.setInt(sock, IPPROTO_IPV6, IPV6_V6ONLY, v6Only ? 1 : 0, "IPV6_V6ONLY");
             } catch (NativeException e) {
-                InetSocketCalls.close(sock);
+                FdCalls.close(sock);
                 throw e;
             }
         }
@@ -279,7 +280,7 @@ public final class InetSockets implements FdKind {
             InetSocketCalls.listen(sock, RESTORED_LISTEN_BACKLOG);
             return sock;
         } catch (NativeException e) {
-            InetSocketCalls.close(sock);
+            FdCalls.close(sock);
             throw e;
         }
     }
@@ -294,7 +295,7 @@ public final class InetSockets implements FdKind {
             }
             return sock;
         } catch (NativeException e) {
-            InetSocketCalls.close(sock);
+            FdCalls.close(sock);
             throw e;
         }
     }
@@ -319,15 +320,15 @@ public final class InetSockets implements FdKind {
                 try {
                     SocketOptions.setBytes(accepted, SocketOptions.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
                 } finally {
-                    InetSocketCalls.close(accepted);
+                    FdCalls.close(accepted);
                 }
                 return sock;
             } catch (NativeException e) {
-                InetSocketCalls.close(sock);
+                FdCalls.close(sock);
                 throw e;
             }
         } finally {
-            InetSocketCalls.close(server);
+            FdCalls.close(server);
         }
     }
 
@@ -342,10 +343,10 @@ public final class InetSockets implements FdKind {
             rebuilt = awaitingRelease.remove(session);
         }
         if (udp != null) {
-            udp.forEach(u -> InetSocketCalls.close(u.sock()));
+            udp.forEach(u -> FdCalls.close(u.sock()));
         }
         if (rebuilt != null) {
-            rebuilt.forEach(r -> InetSocketCalls.close(r.sock()));
+            rebuilt.forEach(r -> FdCalls.close(r.sock()));
         }
     }
 
@@ -372,7 +373,7 @@ public final class InetSockets implements FdKind {
                     }
                 }
             } finally {
-                udp.forEach(u -> InetSocketCalls.close(u.sock()));
+                udp.forEach(u -> FdCalls.close(u.sock()));
             }
         }
         List<Rebuilt> rebuilt;
@@ -407,7 +408,7 @@ public final class InetSockets implements FdKind {
                 }
             }
         } finally {
-            rebuilt.forEach(r -> InetSocketCalls.close(r.sock()));
+            rebuilt.forEach(r -> FdCalls.close(r.sock()));
         }
     }
 }

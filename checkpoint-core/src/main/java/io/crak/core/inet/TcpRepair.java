@@ -2,6 +2,7 @@ package io.crak.core.inet;
 
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.Errno;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
@@ -166,7 +167,7 @@ final class TcpRepair {
             setConnectionOptions(sock, st);
             return sock;
         } catch (NativeException e) {
-            InetSocketCalls.close(sock);
+            FdCalls.close(sock);
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package io.crak.core.inet;
 
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;
@@ -75,7 +76,7 @@ final class UdpQueue {
             InetSocketCalls.bind(sock, from.sockaddr(), from.toString());
             InetSocketCalls.sendTo(sock, data, to.sockaddr(), to.toString());
         } finally {
-            InetSocketCalls.close(sock);
+            FdCalls.close(sock);
         }
     }
 }

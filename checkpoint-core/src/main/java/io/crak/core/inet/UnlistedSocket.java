@@ -1,6 +1,7 @@
 package io.crak.core.inet;
 
 import io.crak.core.CrakException;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;
@@ -74,7 +75,7 @@ final class UnlistedSocket {
         } catch (IOException e) {
             throw new CrakException("network namespace of " + procNet.getParent() + ": " + e.getMessage(), e);
         } finally {
-            InetSocketCalls.close(ns);
+            FdCalls.close(ns);
         }
     }
 

@@ -6,6 +6,7 @@ import io.crak.core.RestoreContext;
 import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.UnlinkedFileCalls;
 import io.crak.core.proc.FdInfo;
@@ -92,7 +93,7 @@ public final class Inotifies implements FdKind {
             }
             return path;
         } finally {
-            UnlinkedFileCalls.close(fd);
+            FdCalls.close(fd);
         }
     }
 

@@ -17,7 +17,6 @@ public final class InetSocketCalls {
     private static final LibC C = LibC.INSTANCE;
     private static final long SYS_ACCEPT4 = 288;
     private static final long SYS_GETSOCKNAME = 51;
-    private static final int SOCK_CLOEXEC = 02000000;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
     private static final long SYS_SHUTDOWN = 48;
@@ -43,7 +42,7 @@ public final class InetSocketCalls {
     /** socket(domain, type | SOCK_CLOEXEC, 0): a descriptor of crak's that no child inherits. */
     public static int socket(int domain, int type) throws NativeException {
         try {
-            return C.socket(domain, type | SOCK_CLOEXEC, 0);
+            return C.socket(domain, type | FdCalls.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw new NativeException("socket(" + domain + ", " + type + ")", e.getErrorCode());
         }
@@ -88,7 +87,7 @@ public final class InetSocketCalls {
 
     /** accept4 of one pending connection (close-on-exec); blocks until there is one. */
     public static int accept(int fd) throws NativeException {
-        return (int) LibC.checkedSyscall("accept4 on fd " + fd, SYS_ACCEPT4, fd, 0, 0, SOCK_CLOEXEC);
+        return (int) LibC.checkedSyscall("accept4 on fd " + fd, SYS_ACCEPT4, fd, 0, 0, FdCalls.SOCK_CLOEXEC);
     }
 
     /** getsockname: the raw sockaddr the socket is bound to. */
@@ -191,14 +190,6 @@ public final class InetSocketCalls {
         }
     }
 
-    /** Closes fd; a failure to close our own descriptor is not worth an error. */
-    public static void close(int fd) {
-        try {
-            C.close(fd);
-        } catch (LastErrorException e) {
-            // EBADF/EINTR on close: the descriptor is gone either way
-        }
-    }
 
     private static Memory sockaddr(byte[] b) {
         Memory m = new Memory(b.length);

@@ -17,7 +17,7 @@ public final class PidfdCalls {
         try {
             return (int) LibC.checkedSyscall("pidfd_getfd of pid " + pid + " fd " + fd, SYS_PIDFD_GETFD, pidfd, fd, 0);
         } finally {
-            PipeCalls.close(pidfd);
+            FdCalls.close(pidfd);
         }
     }
 }

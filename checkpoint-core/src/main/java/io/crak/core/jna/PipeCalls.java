@@ -1,9 +1,7 @@
 package io.crak.core.jna;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Pipe and FIFO calls crak makes in its own process (fcntl.h F_GETPIPE_SZ/F_SETPIPE_SZ, tee(2),
@@ -12,14 +10,10 @@ import java.nio.charset.StandardCharsets;
  * crak's own and close-on-exec.
  */
 public final class PipeCalls {
-    public static final int O_RDONLY = 0;
-    public static final int O_WRONLY = 1;
-    public static final int O_NONBLOCK = 04000;
-    private static final int O_CLOEXEC = 02000000;
+    private static final int O_NONBLOCK = FdCalls.O_NONBLOCK;
+    private static final int O_CLOEXEC = FdCalls.O_CLOEXEC;
     private static final long SYS_READ = 0;
     private static final long SYS_WRITE = 1;
-    private static final long SYS_OPEN = 2;
-    private static final long SYS_CLOSE = 3;
     private static final long SYS_IOCTL = 16;
     private static final long SYS_FCNTL = 72;
     private static final long SYS_TEE = 276;
@@ -28,19 +22,8 @@ public final class PipeCalls {
     private static final int F_GETPIPE_SZ = 1032;
     private static final int FIONREAD = 0x541B;
     private static final int SPLICE_F_NONBLOCK = 2;
-    private static final LibC C = LibC.INSTANCE;
 
     private PipeCalls() {
-    }
-
-    /** open(path, flags | O_CLOEXEC) in crak's own process, e.g. of /proc/PID/fd/N. */
-    public static int open(String path, int flags) throws NativeException {
-        byte[] b = path.getBytes(StandardCharsets.UTF_8);
-        try (Memory m = new Memory(b.length + 1L)) {
-            m.write(0, b, 0, b.length);
-            m.setByte(b.length, (byte) 0);
-            return (int) call("open of " + path, SYS_OPEN, Pointer.nativeValue(m), flags | O_CLOEXEC, 0);
-        }
     }
 
     public static int capacity(int fd) throws NativeException {
@@ -91,8 +74,8 @@ public final class PipeCalls {
             }
             return out;
         } finally {
-            close(own[0]);
-            close(own[1]);
+            FdCalls.close(own[0]);
+            FdCalls.close(own[1]);
         }
     }
 
@@ -108,14 +91,6 @@ public final class PipeCalls {
                 done += (int) call("write of " + (data.length - done) + " bytes to fd " + fd, SYS_WRITE, fd,
                         Pointer.nativeValue(m) + done, data.length - done);
             }
-        }
-    }
-
-    public static void close(int fd) {
-        try {
-            C.syscall(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
-        } catch (LastErrorException e) {
-            // nothing to do about a failed close of our own descriptor
         }
     }
 

@@ -56,7 +56,7 @@ public final class PtyCalls {
             sys("TIOCGPTN of the new pty master", SYS_IOCTL, master, TIOCGPTN, Pointer.nativeValue(v));
             return new int[] {master, v.getInt(0)};
         } catch (NativeException e) {
-            InetSocketCalls.close(master);
+            FdCalls.close(master);
             throw e;
         }
     }

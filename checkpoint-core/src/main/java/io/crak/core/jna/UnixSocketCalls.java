@@ -28,8 +28,6 @@ public final class UnixSocketCalls {
     public static final int SO_RCVBUFFORCE = 33;
     /** Largest datagram peeked at once; a longer one is an error (it could not have been sent). */
     public static final int MAX_MESSAGE_BYTES = 4 << 20;
-    private static final int SOCK_CLOEXEC = 02000000;
-    private static final long SYS_CLOSE = 3;
     private static final long SYS_SOCKET = 41;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
@@ -72,7 +70,7 @@ public final class UnixSocketCalls {
 
     /** Every unix socket of crak's network namespace, by inode. */
     public static Map<Long, UnixSocketDiag> diagnoseAll() throws NativeException {
-        int nl = (int) call("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", SYS_SOCKET, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+        int nl = (int) call("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", SYS_SOCKET, AF_NETLINK, SOCK_DGRAM | FdCalls.SOCK_CLOEXEC,
                 NETLINK_SOCK_DIAG);
         try (Memory req = new Memory(NLMSG_HDR_BYTES + 24); Memory buf = new Memory(NETLINK_RECV_BYTES)) {
             req.clear();
@@ -107,7 +105,7 @@ public final class UnixSocketCalls {
                 }
             }
         } finally {
-            close(nl);
+            FdCalls.close(nl);
         }
     }
 
@@ -224,7 +222,7 @@ public final class UnixSocketCalls {
             if (level == SocketOptions.SOL_SOCKET && type == SCM_RIGHTS) {
                 rights = true;
                 for (long i = 16; i + 4 <= cmsgLen; i += 4) {
-                    close(control.getInt(off + i));
+                    FdCalls.close(control.getInt(off + i));
                 }
             }
             off += (cmsgLen + 7) & ~7L;
@@ -259,13 +257,6 @@ public final class UnixSocketCalls {
         call("shutdown(" + how + ") of fd " + fd, SYS_SHUTDOWN, fd, how);
     }
 
-    public static void close(int fd) {
-        try {
-            C.syscall(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
-        } catch (LastErrorException e) {
-            // nothing to do about a failed close of our own descriptor
-        }
-    }
 
     private static long call(String what, long nr, long... args) throws NativeException {
         return LibC.checkedSyscall(what, nr, args);

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 public final class UnlinkedFileCalls {
     private static final LibC C = LibC.INSTANCE;
     private static final long SYS_OPEN = 2;
-    private static final long SYS_CLOSE = 3;
     private static final long SYS_FCNTL = 72;
     private static final long SYS_OPEN_BY_HANDLE_AT = 304;
     private static final long SYS_MEMFD_CREATE = 319;
@@ -61,7 +60,7 @@ public final class UnlinkedFileCalls {
         try {
             return (int) call("fcntl(F_GET_SEALS) of " + path, SYS_FCNTL, fd, F_GET_SEALS, 0);
         } finally {
-            close(fd);
+            FdCalls.close(fd);
         }
     }
 
@@ -79,15 +78,7 @@ public final class UnlinkedFileCalls {
             return (int) call("open_by_handle_at in " + mountPoint, SYS_OPEN_BY_HANDLE_AT, mountFd,
                     Pointer.nativeValue(h), O_PATH | O_CLOEXEC);
         } finally {
-            close(mountFd);
-        }
-    }
-
-    public static void close(int fd) {
-        try {
-            C.syscall(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
-        } catch (LastErrorException e) {
-            // nothing to do about a failed close of our own descriptor
+            FdCalls.close(mountFd);
         }
     }
 

@@ -8,8 +8,8 @@ import io.crak.core.CrakException;
 import io.crak.core.PhaseLog;
 import io.crak.core.RestoreContext;
 import io.crak.core.image.ImageFormat;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
-import io.crak.core.jna.PipeCalls;
 import io.crak.core.jna.UserfaultCalls;
 import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
@@ -182,7 +182,7 @@ final class PageFiller {
         }
         int fd;
         try {
-            fd = PipeCalls.open(file.toString(), PipeCalls.O_RDONLY);
+            fd = FdCalls.open(file.toString(), FdCalls.O_RDONLY);
         } catch (NativeException e) {
             throw new CrakException("pid " + ctx.pid() + ": " + e.getMessage());
         }
@@ -191,7 +191,7 @@ final class PageFiller {
                     : Math.min(COPY_THREADS_MAX, Runtime.getRuntime().availableProcessors());
             copyChunks(uffd, chunks, fd, file, threads);
         } finally {
-            PipeCalls.close(fd);
+            FdCalls.close(fd);
         }
     }
 

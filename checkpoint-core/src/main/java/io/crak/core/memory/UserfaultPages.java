@@ -3,9 +3,9 @@ package io.crak.core.memory;
 import io.crak.core.CrakException;
 import io.crak.core.PhaseLog;
 import io.crak.core.RestoreContext;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PidfdCalls;
-import io.crak.core.jna.PipeCalls;
 import io.crak.core.jna.UserfaultCalls;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
@@ -49,7 +49,7 @@ final class UserfaultPages implements AutoCloseable {
             return new UserfaultPages(uffd, ctx.pid());
         } catch (NativeException e) {
             if (uffd >= 0) {
-                PipeCalls.close(uffd);
+                FdCalls.close(uffd);
             }
             PhaseLog.note("pid " + ctx.pid() + ": userfaultfd unusable (" + e.getMessage() + "), pages are populated and copied");
             return null;
@@ -86,7 +86,7 @@ final class UserfaultPages implements AutoCloseable {
         } catch (NativeException e) {
             throw new CrakException("pid " + pid + ": " + e.getMessage());
         } finally {
-            PipeCalls.close(uffd);
+            FdCalls.close(uffd);
         }
     }
 }

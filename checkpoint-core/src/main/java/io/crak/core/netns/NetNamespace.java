@@ -3,10 +3,10 @@ package io.crak.core.netns;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.crak.core.CrakException;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.LibC;
 import io.crak.core.jna.NativeException;
-import io.crak.core.jna.PipeCalls;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -58,11 +58,11 @@ public final class NetNamespace implements AutoCloseable {
         NetNamespace ns = new NetNamespace("the network namespace of pid " + hostPid, t);
         try {
             ns.call(() -> {
-                int fd = PipeCalls.open(path, PipeCalls.O_RDONLY);
+                int fd = FdCalls.open(path, FdCalls.O_RDONLY);
                 try {
                     return LibC.checkedSyscall("setns(" + path + ", CLONE_NEWNET)", SYS_SETNS, fd, CLONE_NEWNET);
                 } finally {
-                    PipeCalls.close(fd);
+                    FdCalls.close(fd);
                 }
             });
         } catch (CrakException e) {
@@ -116,7 +116,7 @@ public final class NetNamespace implements AutoCloseable {
                 }
                 return flags;
             } finally {
-                PipeCalls.close(sock);
+                FdCalls.close(sock);
             }
         });
     }

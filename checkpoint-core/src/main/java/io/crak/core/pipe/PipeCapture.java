@@ -3,6 +3,7 @@ package io.crak.core.pipe;
 import io.crak.core.CrakException;
 import io.crak.core.DumpContext;
 import io.crak.core.DumpSession;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PipeCalls;
 import io.crak.core.proc.FdInfo;
@@ -104,7 +105,7 @@ final class PipeCapture {
         String via = "/proc/" + pid + "/fd/" + fd;
         int own;
         try {
-            own = PipeCalls.open(via, PipeCalls.O_RDONLY | PipeCalls.O_NONBLOCK);
+            own = FdCalls.open(via, FdCalls.O_RDONLY | FdCalls.O_NONBLOCK);
         } catch (NativeException e) {
             throw new CrakException("pid " + pid + " fd " + fd + ": " + link + ": " + e.getMessage(), e);
         }
@@ -113,7 +114,7 @@ final class PipeCapture {
         } catch (NativeException e) {
             throw new CrakException("pid " + pid + " fd " + fd + ": reading what " + link + " holds: " + e.getMessage(), e);
         } finally {
-            PipeCalls.close(own);
+            FdCalls.close(own);
         }
     }
 }

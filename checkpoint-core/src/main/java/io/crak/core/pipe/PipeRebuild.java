@@ -5,6 +5,7 @@ import io.crak.core.RestoreContext;
 import io.crak.core.RestoreSession;
 import io.crak.core.files.FdImage;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PipeCalls;
 import io.crak.core.ptrace.RemoteSyscall;
@@ -67,7 +68,7 @@ final class PipeRebuild {
         if (p == null) {
             return;
         }
-        p.fifoKeepers.values().forEach(PipeCalls::close);
+        p.fifoKeepers.values().forEach(FdCalls::close);
         for (Created c : p.pipes.values()) {
             RemoteSyscall r = session.remote(c.pid);
             r.check("close of pipe helper fd " + c.readHelper, Syscalls.CLOSE, c.readHelper);
@@ -79,7 +80,7 @@ final class PipeRebuild {
     static void abandon(RestoreSession session) {
         PipeRebuild p = ACTIVE.remove(session);
         if (p != null) {
-            p.fifoKeepers.values().forEach(PipeCalls::close);
+            p.fifoKeepers.values().forEach(FdCalls::close);
         }
     }
 
@@ -115,15 +116,15 @@ final class PipeRebuild {
         String where = "pid " + ctx.pid() + " fd " + f.fd() + ": FIFO " + f.path();
         if (!fifoKeepers.containsKey(s.pipeId())) {
             try {
-                int keeper = PipeCalls.open(f.path(), PipeCalls.O_RDONLY | PipeCalls.O_NONBLOCK);
+                int keeper = FdCalls.open(f.path(), FdCalls.O_RDONLY | FdCalls.O_NONBLOCK);
                 fifoKeepers.put(s.pipeId(), keeper);
                 PipeCalls.setCapacity(keeper, s.capacityBytes());
                 if (s.buffered() != null && s.buffered().length > 0) {
-                    int w = PipeCalls.open(f.path(), PipeCalls.O_WRONLY | PipeCalls.O_NONBLOCK);
+                    int w = FdCalls.open(f.path(), FdCalls.O_WRONLY | FdCalls.O_NONBLOCK);
                     try {
                         PipeCalls.writeAll(w, s.buffered());
                     } finally {
-                        PipeCalls.close(w);
+                        FdCalls.close(w);
                     }
                 }
             } catch (NativeException e) {
@@ -155,11 +156,11 @@ final class PipeRebuild {
         if (s.buffered() != null && s.buffered().length > 0) {
             String via = "/proc/" + ctx.hostPid() + "/fd/" + writeHelper; // opened by crak
             try {
-                int w = PipeCalls.open(via, PipeCalls.O_WRONLY | PipeCalls.O_NONBLOCK);
+                int w = FdCalls.open(via, FdCalls.O_WRONLY | FdCalls.O_NONBLOCK);
                 try {
                     PipeCalls.writeAll(w, s.buffered());
                 } finally {
-                    PipeCalls.close(w);
+                    FdCalls.close(w);
                 }
             } catch (NativeException e) {
                 throw new CrakException("pid " + ctx.pid() + " fd " + f.fd() + ": refilling " + f.path() + ": "

@@ -9,8 +9,8 @@ import io.crak.core.files.FdImage;
 import io.crak.core.files.FdKind;
 import io.crak.core.files.FdState;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.PidfdCalls;
-import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PtyCalls;
 import io.crak.core.proc.FdInfo;
@@ -77,7 +77,7 @@ public final class Ptys implements FdKind {
         } catch (NativeException e) {
             throw new CrakException(where + "terminal " + link + ": " + e.getMessage(), e);
         } finally {
-            InetSocketCalls.close(dup);
+            FdCalls.close(dup);
         }
         int ttyNr = ttyNr(Integer.parseInt(link.substring(PTS_PREFIX.length())));
         for (int pid : ctx.session.treePids) {
@@ -115,7 +115,7 @@ public final class Ptys implements FdKind {
             ctx.leader().check("fcntl(F_SETFL) of terminal fd " + fd, Syscalls.FCNTL, fd, F_SETFL, f.flags());
             return fd;
         } finally {
-            InetSocketCalls.close(slave);
+            FdCalls.close(slave);
         }
     }
 
@@ -179,8 +179,8 @@ public final class Ptys implements FdKind {
         }
         if (bySession != null) {
             for (NewTerminal t : bySession.values()) {
-                InetSocketCalls.close(t.slave());
-                InetSocketCalls.close(t.master());
+                FdCalls.close(t.slave());
+                FdCalls.close(t.master());
             }
         }
     }
@@ -203,7 +203,7 @@ public final class Ptys implements FdKind {
             }
         } finally {
             for (NewTerminal t : bySession.values()) {
-                InetSocketCalls.close(t.slave());
+                FdCalls.close(t.slave());
                 TerminalRelay.start(t.master(), t.path(), System.out);
             }
         }

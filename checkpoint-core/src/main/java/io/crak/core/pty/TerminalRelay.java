@@ -1,6 +1,6 @@
 package io.crak.core.pty;
 
-import io.crak.core.jna.InetSocketCalls;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.PtyCalls;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ final class TerminalRelay {
             } catch (NativeException e) {
                 // EIO: every slave descriptor is closed, the job is gone
             } finally {
-                InetSocketCalls.close(master);
+                FdCalls.close(master);
             }
         }, "crak-terminal-" + name);
         output.setDaemon(true);

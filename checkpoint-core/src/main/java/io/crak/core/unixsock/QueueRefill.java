@@ -2,6 +2,7 @@ package io.crak.core.unixsock;
 
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;
 import io.crak.core.jna.UnixSocketCalls;
@@ -68,7 +69,7 @@ final class QueueRefill {
                         b.getValue() / 2, "SO_SNDBUFFORCE");
             }
         } finally {
-            senders.values().forEach(UnixSocketCalls::close);
+            senders.values().forEach(FdCalls::close);
         }
     }
 
@@ -82,7 +83,7 @@ final class QueueRefill {
         try {
             refill(sender, s, s.name());
         } finally {
-            UnixSocketCalls.close(sender);
+            FdCalls.close(sender);
         }
     }
 

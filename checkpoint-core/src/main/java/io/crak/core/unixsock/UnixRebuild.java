@@ -5,9 +5,9 @@ import io.crak.core.RestoreContext;
 import io.crak.core.RestoreSession;
 import io.crak.core.files.FdImage;
 import io.crak.core.files.FilesRestorer;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.NativeException;
-import io.crak.core.jna.UnixSocketCalls;
 import io.crak.core.ptrace.ProcessMemory;
 import io.crak.core.ptrace.RemoteSyscall;
 import io.crak.core.ptrace.Syscalls;
@@ -40,7 +40,6 @@ import java.util.WeakHashMap;
  */
 final class UnixRebuild {
     private static final int AF_UNIX = 1;
-    private static final int SOCK_CLOEXEC = 02000000;
     private static final int O_NONBLOCK = 04000;
     private static final int F_SETFL = 4;
     private static final int F_DUPFD_CLOEXEC = 1030;
@@ -120,8 +119,8 @@ final class UnixRebuild {
             QueueRefill.setBuffers(ownDup, s);
             QueueRefill.refill(peerDup, s, new byte[0]);
         } finally {
-            UnixSocketCalls.close(ownDup);
-            UnixSocketCalls.close(peerDup);
+            FdCalls.close(ownDup);
+            FdCalls.close(peerDup);
         }
         if (p.pid == ctx.pid()) {
             return ctx.leader().check("fcntl(F_DUPFD_CLOEXEC) of socket helper fd " + mine, Syscalls.FCNTL, mine,
@@ -133,7 +132,7 @@ final class UnixRebuild {
     private static Pair create(RestoreContext ctx, UnixSocketState s) throws CrakException, IOException {
         RemoteSyscall r = ctx.leader();
         long out = ctx.reserve(8);
-        r.check("socketpair(AF_UNIX, " + s.type() + ")", Syscalls.SOCKETPAIR, AF_UNIX, s.type() | SOCK_CLOEXEC, 0, out);
+        r.check("socketpair(AF_UNIX, " + s.type() + ")", Syscalls.SOCKETPAIR, AF_UNIX, s.type() | FdCalls.SOCK_CLOEXEC, 0, out);
         ByteBuffer b = ByteBuffer.wrap(ctx.memory().read(out, 8)).order(ByteOrder.LITTLE_ENDIAN);
         int[] ends = {b.getInt(), b.getInt()};
         // above every descriptor of this process's image: nothing restored after lands on them
@@ -152,7 +151,7 @@ final class UnixRebuild {
 
     private static long newSocket(RestoreContext ctx, UnixSocketState s) throws CrakException, IOException, NativeException {
         RemoteSyscall r = ctx.leader();
-        long sock = r.check("socket(AF_UNIX, " + s.type() + ")", Syscalls.SOCKET, AF_UNIX, s.type() | SOCK_CLOEXEC, 0);
+        long sock = r.check("socket(AF_UNIX, " + s.type() + ")", Syscalls.SOCKET, AF_UNIX, s.type() | FdCalls.SOCK_CLOEXEC, 0);
         if (s.name().length > 0) {
             removeStaleSocketFile(s.name());
             long addr = ctx.putData(sockaddr(s.name()));
@@ -162,7 +161,7 @@ final class UnixRebuild {
         try {
             QueueRefill.setBuffers(dup, s);
         } finally {
-            UnixSocketCalls.close(dup);
+            FdCalls.close(dup);
         }
         return sock;
     }

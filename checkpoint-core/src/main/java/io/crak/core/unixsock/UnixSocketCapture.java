@@ -3,6 +3,7 @@ package io.crak.core.unixsock;
 import io.crak.core.CrakException;
 import io.crak.core.DumpContext;
 import io.crak.core.DumpSession;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.PidfdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;
@@ -141,7 +142,7 @@ final class UnixSocketCapture {
         } catch (NativeException e) {
             throw new CrakException(where + ": " + e.getMessage(), e);
         } finally {
-            UnixSocketCalls.close(dup);
+            FdCalls.close(dup);
         }
     }
 

@@ -3,6 +3,7 @@ package io.crak.core.unlinked;
 import io.crak.core.CrakException;
 import io.crak.core.image.ImageFormat;
 import io.crak.core.image.ImageSource;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.UnlinkedFileCalls;
 import java.io.FileNotFoundException;
@@ -127,10 +128,10 @@ public final class RestoredFiles implements AutoCloseable {
             }
             return fd;
         } catch (NativeException e) {
-            UnlinkedFileCalls.close(fd);
+            FdCalls.close(fd);
             throw new CrakException("memfd " + u.path() + ": " + e.getMessage());
         } catch (CrakException | IOException | RuntimeException e) {
-            UnlinkedFileCalls.close(fd);
+            FdCalls.close(fd);
             throw e;
         }
     }
@@ -148,7 +149,7 @@ public final class RestoredFiles implements AutoCloseable {
     /** Closes crak's descriptors; the restored processes keep theirs. */
     @Override
     public void close() {
-        held.values().forEach(UnlinkedFileCalls::close);
+        held.values().forEach(FdCalls::close);
         held.clear();
     }
 }
