@@ -111,6 +111,9 @@ public final class InetSockets implements FdKind {
                             buffers);
                 }
                 case ProcNetSocket.TCP_CLOSE -> {
+                    if (ClosedConnection.isClosed(dup)) {
+                        return ClosedConnection.capture(dup, s, reuse, keepAlive, noDelay, v6Only, buffers);
+                    }
                     return plain(TcpSocketState.Role.UNCONNECTED, s.local(), s.remote(), reuse, keepAlive, noDelay, v6Only,
                             buffers);
                 }
@@ -208,6 +211,7 @@ public final class InetSockets implements FdKind {
                     case LISTENING -> sock = listener(ctx.session, t);
                     case UNCONNECTED -> sock = unconnected(ctx.session, t);
                     case RESET -> sock = reset(ctx.session, t);
+                    case CLOSED -> sock = ClosedConnection.rebuild(ctx.session, t);
                     default -> throw new CrakException(where + "unknown TCP socket role " + t.role());
                 }
             } else {

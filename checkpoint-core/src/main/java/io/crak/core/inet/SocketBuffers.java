@@ -24,6 +24,17 @@ public record SocketBuffers(int sendBytes, int receiveBytes) {
     private static final int SOCK_SNDBUF_LOCK = 1;
     private static final int SOCK_RCVBUF_LOCK = 2;
 
+    /**
+     * Like {@link #apply}, and also unlocks a size the job never set that crak had set meanwhile
+     * (SO_BUF_LOCK takes the lock bits as they are to be).
+     */
+    static void applyExactly(int sock, SocketBuffers buffers) throws NativeException {
+        SocketBuffers b = buffers == null ? UNSET : buffers;
+        apply(sock, b);
+        int locks = (b.sendBytes > 0 ? SOCK_SNDBUF_LOCK : 0) | (b.receiveBytes > 0 ? SOCK_RCVBUF_LOCK : 0);
+        SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_BUF_LOCK, locks, "SO_BUF_LOCK");
+    }
+
     /** Neither size set by the job. */
     static final SocketBuffers UNSET = new SocketBuffers(0, 0);
 

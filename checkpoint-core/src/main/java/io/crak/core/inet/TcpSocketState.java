@@ -42,7 +42,12 @@ public record TcpSocketState(Role role, String localIp, int localPort, String re
         LISTENING,
         ESTABLISHED,
         /** a connection to a peer outside the job, dropped at dump (--tcp-close): comes back reset */
-        RESET
+        RESET,
+        /**
+         * a connection closed both ways that the job still holds (state CLOSE): comes back with
+         * its unread bytes (recvQueue), then end of file ({@link ClosedConnection})
+         */
+        CLOSED
     }
 
     InetEndpoint local() {

@@ -21,6 +21,7 @@ public final class InetSocketCalls {
     private static final long SYS_RECVFROM = 45;
     private static final long SYS_SHUTDOWN = 48;
     private static final long SYS_IOCTL = 16;
+    private static final long SYS_POLL = 7;
     /** linux/sockios.h: a new descriptor of the network namespace the socket was created in. */
     private static final long SIOCGSKNS = 0x894C;
     private static final int SHUT_WR = 1;
@@ -91,6 +92,20 @@ public final class InetSocketCalls {
     }
 
     /** getsockname: the raw sockaddr the socket is bound to. */
+    /**
+     * poll(2) of one descriptor without waiting: the events of {@code events} (poll.h POLL*) that
+     * are ready now, with POLLHUP and POLLERR, which are always reported.
+     */
+    public static int readyEvents(int fd, int events) throws NativeException {
+        try (Memory pollfd = new Memory(8)) { // struct pollfd {int fd; short events; short revents;}
+            pollfd.setInt(0, fd);
+            pollfd.setShort(4, (short) events);
+            pollfd.setShort(6, (short) 0);
+            LibC.checkedSyscall("poll of fd " + fd, SYS_POLL, Pointer.nativeValue(pollfd), 1, 0);
+            return pollfd.getShort(6) & 0xffff;
+        }
+    }
+
     /** A descriptor (close-on-exec) of the network namespace fd's socket belongs to (SIOCGSKNS). */
     public static int networkNamespace(int fd) throws NativeException {
         return (int) LibC.checkedSyscall("ioctl(SIOCGSKNS) of fd " + fd, SYS_IOCTL, fd, SIOCGSKNS);

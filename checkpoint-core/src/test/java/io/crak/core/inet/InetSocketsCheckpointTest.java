@@ -155,6 +155,20 @@ class InetSocketsCheckpointTest {
     }
 
     @Test
+    void aConnectionClosedBothWaysComesBackWithItsUnreadBytesThenEndOfFile() throws Exception {
+        InetTestJob job = startReady("tcp-closed");
+        try {
+            assertEquals("A 7 F 7", Files.readString(ready()).strip()); // both CLOSE, only A was connected
+            job.dumpKill(dir.resolve("images"), false);
+            job.restore(dir.resolve("images"));
+            assertEquals("PASS closed connection: 70000 bytes then end of file, EPIPE; never connected: ENOTCONN\n",
+                    goAndPass(job));
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
     void netlinkAndRawSocketsAreRefusedNamingWhatTheyAreAndTheJobRunsOn() throws Exception {
         for (String kind : List.of("netlink", "raw")) {
             Files.deleteIfExists(ready());
