@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 
 #include "../cprog/stream-check.h"
-#include "loopback.h"
+#include "inet-check.h"
 
 #ifndef SO_BUF_LOCK
 #define SO_BUF_LOCK 72

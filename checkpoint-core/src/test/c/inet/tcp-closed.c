@@ -14,18 +14,9 @@
 #include <signal.h>
 
 #include "../cprog/stream-check.h"
-#include "loopback.h"
+#include "inet-check.h"
 
 #define TAIL_BYTES 70000
-
-static int tcp_state(int fd)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-        fail("TCP_INFO");
-    return ti.tcpi_state;
-}
 
 int main(int argc, char **argv)
 {

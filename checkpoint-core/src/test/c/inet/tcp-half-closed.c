@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "../cprog/stream-check.h"
-#include "loopback.h"
+#include "inet-check.h"
 
 #define A_BYTES 5000
 #define B_BYTES (512 * 1024)
@@ -48,15 +48,6 @@ static void nap_ms(long ms)
 static void write_text(int fd, const char *text)
 {
     write_all(fd, text, strlen(text));
-}
-
-static int tcp_state(int fd)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-        fail("TCP_INFO");
-    return ti.tcpi_state;
 }
 
 /* The child: reports its states through the pipe, then checks them again after GO_FILE. */

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 
 #include "../cprog/stream-check.h"
-#include "loopback.h"
+#include "inet-check.h"
 
 static void expect_loopback(int fd, const char *what)
 {

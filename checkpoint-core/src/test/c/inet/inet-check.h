@@ -1,11 +1,13 @@
 /*
  * Shared by the TCP/UDP test programs (after ../cprog/stream-check.h, whose fail() it uses):
- * IPv4 loopback addresses, connecting to a port there, and the port a socket is bound to.
+ * IPv4 loopback addresses, connecting to a port there, the port a socket is bound to and the TCP
+ * state of a socket.
  */
-#ifndef CRAK_LOOPBACK_H
-#define CRAK_LOOPBACK_H
+#ifndef CRAK_INET_CHECK_H
+#define CRAK_INET_CHECK_H
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 static struct sockaddr_in loopback(unsigned short port)
@@ -31,5 +33,15 @@ __attribute__((unused)) static unsigned short port_of(int fd)
     if (getsockname(fd, (struct sockaddr *)&a, &len) != 0)
         fail("getsockname of fd %d", fd);
     return ntohs(a.sin_port);
+}
+
+/* tcpi_state of TCP_INFO: TCP_ESTABLISHED, TCP_CLOSE... (netinet/tcp.h) */
+__attribute__((unused)) static int tcp_state(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        fail("TCP_INFO of fd %d", fd);
+    return ti.tcpi_state;
 }
 #endif
