@@ -7,6 +7,7 @@
  * queued. F is a TCP socket never connected (also CLOSE). READY_FILE holds "A <state> F
  * <state>" (tcpi_state). After GO_FILE it checks that A is still CLOSE and reads its bytes, then end
  * of file, and a write gives EPIPE; that F still gives ENOTCONN on read; and that L still accepts.
+ * With "time-wait-on-listener", B closes first instead (see main).
  * Prints "PASS ..." and exits 0; any failure prints "FAIL ..." and exits 1.
  */
 #define _GNU_SOURCE
@@ -20,8 +21,8 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 3)
-        fail("usage: tcp-closed GO_FILE READY_FILE");
+    if (argc != 3 && argc != 4)
+        fail("usage: tcp-closed GO_FILE READY_FILE [time-wait-on-listener]");
     setvbuf(stdout, NULL, _IONBF, 0);
     signal(SIGPIPE, SIG_IGN);
     int l = socket(AF_INET, SOCK_STREAM, 0);
@@ -33,14 +34,24 @@ int main(int argc, char **argv)
     int b = accept(l, NULL, NULL);
     if (b < 0)
         fail("accept");
-    /* A closes first, so the TIME_WAIT left behind is on A's port, not on L's (where it would
-     * keep a listener without SO_REUSEADDR from binding again on this node for a minute) */
-    if (shutdown(a, SHUT_WR) != 0)
+    /* A closes first, so the TIME_WAIT left behind is on A's port; with "time-wait-on-listener"
+     * B does, and its TIME_WAIT on L's port keeps L (no SO_REUSEADDR) from binding again on this
+     * node for a minute */
+    int b_first = argc > 3 && strcmp(argv[3], "time-wait-on-listener") == 0;
+    if (!b_first && shutdown(a, SHUT_WR) != 0)
         fail("shutdown A");
     write_pattern(b, 3, TAIL_BYTES);
     if (shutdown(b, SHUT_WR) != 0)
         fail("shutdown B");
     close(b);
+    if (b_first) {
+        while (tcp_state(a) != TCP_CLOSE_WAIT) {
+            struct timespec one_ms = {0, 1000 * 1000};
+            nanosleep(&one_ms, NULL);
+        }
+        if (shutdown(a, SHUT_WR) != 0)
+            fail("shutdown A");
+    }
     for (int ms = 0; tcp_state(a) != TCP_CLOSE; ms++) {
         if (ms > 5000)
             fail("A stays in state %d", tcp_state(a));

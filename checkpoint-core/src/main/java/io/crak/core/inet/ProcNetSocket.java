@@ -25,6 +25,7 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
     static final int TCP_CLOSE_WAIT = 8;
     static final int TCP_LAST_ACK = 9;
     static final int TCP_CLOSING = 11;
+    static final int TCP_TIME_WAIT = 6;
     static final int TCP_CLOSE = 7;
     static final int TCP_LISTEN = 10;
     private static final String[] STATE_NAMES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
@@ -59,6 +60,26 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
             }
         }
         return Optional.empty();
+    }
+
+    /** How many sockets of the TCP tables of netDir have local port {@code port} and this state. */
+    static long countOnPort(Path netDir, int port, int state) throws IOException {
+        long n = 0;
+        for (String table : List.of("tcp", "tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(netDir.resolve(table));
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).trim().split("\\s+");
+                if (f.length > 9 && parse(table, f).local.port() == port && Integer.parseInt(f[3], 16) == state) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** The socket of the other end of a TCP connection, when it is in the same namespace. */

@@ -19,6 +19,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
+    public static final int EADDRINUSE = 98;
 
     private static final String[] NAMES = new String[134];
 

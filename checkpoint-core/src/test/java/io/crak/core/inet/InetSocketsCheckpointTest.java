@@ -169,6 +169,20 @@ class InetSocketsCheckpointTest {
     }
 
     @Test
+    void aListenerPortHeldByTheJobsTimeWaitFailsTheRestoreSayingWhy() throws Exception {
+        InetTestJob job = startReady("tcp-closed", "time-wait-on-listener");
+        try {
+            job.dumpKill(dir.resolve("images"), false);
+            CrakException refused = assertThrows(CrakException.class, () -> job.restore(dir.resolve("images")));
+            assertTrue(refused.getMessage().matches(".*TCP listener 127\\.0\\.0\\.1:\\d+: port in use \\(EADDRINUSE\\) by 1"
+                    + " connection\\(s\\) in TIME_WAIT that the job closed before its dump: .*"), refused.getMessage());
+            assertFalse(job.alive(), "the failed restore left pid " + job.pid + " behind");
+        } finally {
+            job.kill();
+        }
+    }
+
+    @Test
     void netlinkAndRawSocketsAreRefusedNamingWhatTheyAreAndTheJobRunsOn() throws Exception {
         for (String kind : List.of("netlink", "raw")) {
             Files.deleteIfExists(ready());
