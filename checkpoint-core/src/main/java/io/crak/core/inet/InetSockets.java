@@ -121,6 +121,12 @@ public final class InetSockets implements FdKind {
                 case ProcNetSocket.TCP_ESTABLISHED, ProcNetSocket.TCP_FIN_WAIT1, ProcNetSocket.TCP_FIN_WAIT2,
                         ProcNetSocket.TCP_CLOSE_WAIT, ProcNetSocket.TCP_LAST_ACK, ProcNetSocket.TCP_CLOSING -> {
                     if (!peerInJob(ctx, net, s)) {
+                        if (peerNotYetAccepted(net, s)) {
+                            // a connection within the job: --tcp-close must not reset it
+                            throw new CrakException(where + "TCP connection " + s.local() + " -> " + s.remote()
+                                    + ": its other end is not yet accepted by the listener on " + s.remote()
+                                    + " (connections not yet accepted are not supported)");
+                        }
                         if (!ctx.session.dropExternalTcp) {
                             throw new CrakException(where + "TCP connection " + s.local() + " -> " + s.remote()
                                     + (s.state() == ProcNetSocket.TCP_ESTABLISHED ? "" : " (" + s.stateName() + ")")
@@ -167,6 +173,15 @@ public final class InetSockets implements FdKind {
         return new TcpSocketState(role, local.ip(), local.port(), remote.ip(), remote.port(), reuse, keepAlive,
                 noDelay, 0, 0, new byte[0], 0, new byte[0], 0, 0, 0, 0, 0, new byte[0], v6Only, false, false, false,
                 buffers);
+    }
+
+    /**
+     * Whether the other end of the connection still waits in a listener's accept queue: it is in
+     * this namespace, established, and has no file (no process holds it yet).
+     */
+    private static boolean peerNotYetAccepted(Path net, ProcNetSocket s) throws IOException {
+        Optional<ProcNetSocket> peer = ProcNetSocket.peerOf(net, s);
+        return peer.isPresent() && peer.get().inode() == 0 && peer.get().state() == ProcNetSocket.TCP_ESTABLISHED;
     }
 
     /** Whether the other end of the connection is open in a process of the dumped tree. */
