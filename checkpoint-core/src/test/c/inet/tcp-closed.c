@@ -7,7 +7,7 @@
  * queued. F is a TCP socket never connected (also CLOSE). READY_FILE holds "A <state> F
  * <state>" (tcpi_state). After GO_FILE it checks that A is still CLOSE and reads its bytes, then end
  * of file, and a write gives EPIPE; that F still gives ENOTCONN on read; and that L still accepts.
- * With "time-wait-on-listener", B closes first instead (see main).
+ * With "time-wait-on-listener", B closes first instead, leaving its TIME_WAIT on L's port (see main).
  * Prints "PASS ..." and exits 0; any failure prints "FAIL ..." and exits 1.
  */
 #define _GNU_SOURCE
@@ -35,8 +35,8 @@ int main(int argc, char **argv)
     if (b < 0)
         fail("accept");
     /* A closes first, so the TIME_WAIT left behind is on A's port; with "time-wait-on-listener"
-     * B does, and its TIME_WAIT on L's port keeps L (no SO_REUSEADDR) from binding again on this
-     * node for a minute */
+     * B does, and its TIME_WAIT on L's port would keep L (no SO_REUSEADDR) from binding again on
+     * this node for a minute, had crak's restore not removed it */
     int b_first = argc > 3 && strcmp(argv[3], "time-wait-on-listener") == 0;
     if (!b_first && shutdown(a, SHUT_WR) != 0)
         fail("shutdown A");

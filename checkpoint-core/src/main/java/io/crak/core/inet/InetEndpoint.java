@@ -112,6 +112,12 @@ public record InetEndpoint(String ip, int port) {
         return b.array();
     }
 
+    /** The address alone, in network order: 4 bytes for IPv4, 16 for IPv6. */
+    byte[] addressBytes() {
+        byte[] sa = sockaddr();
+        return ipv6() ? java.util.Arrays.copyOfRange(sa, 8, 24) : java.util.Arrays.copyOfRange(sa, 4, 8);
+    }
+
     @Override
     public String toString() {
         return ipv6() ? "[" + ip + "]:" + port : ip + ":" + port;

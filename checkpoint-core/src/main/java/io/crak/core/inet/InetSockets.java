@@ -297,7 +297,10 @@ public final class InetSockets implements FdKind {
             try {
                 InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
             } catch (NativeException e) {
-                throw portHeldByTimeWait(e, t.local()).orElseThrow(() -> e);
+                if (e.errno() != Errno.EADDRINUSE || JobTimeWait.removeOnPort(t.local()) == 0) {
+                    throw e;
+                }
+                InetSocketCalls.bind(sock, t.local().sockaddr(), t.local().toString());
             }
             SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, TcpRepair.SO_REUSEADDR, t.reuseAddr() ? 1 : 0, "SO_REUSEADDR");
             TcpRepair.setCommonOptions(sock, t);
@@ -306,29 +309,6 @@ public final class InetSockets implements FdKind {
         } catch (NativeException e) {
             FdCalls.close(sock);
             throw e;
-        }
-    }
-
-    /**
-     * Why a listener's port is taken, when it is by connections in TIME_WAIT: closed by the job's
-     * side just before the dump, their kernel sockets outlive the killed job on this node, and
-     * SO_REUSEADDR does not get past them when the job's accepted sockets lacked it too. (A
-     * listener cannot stay in repair mode, whose forced reuse would.)
-     */
-    private static Optional<CrakException> portHeldByTimeWait(NativeException e, InetEndpoint local) {
-        if (e.errno() != Errno.EADDRINUSE) {
-            return Optional.empty();
-        }
-        try {
-            long held = ProcNetSocket.countOnPort(Path.of("/proc/self/net"), local.port(), ProcNetSocket.TCP_TIME_WAIT);
-            if (held == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new CrakException("TCP listener " + local + ": port in use (EADDRINUSE) by " + held
-                    + " connection(s) in TIME_WAIT that the job closed before its dump: the kernel keeps them up to"
-                    + " 60 s on this node; restore on another node, or here once they are gone", e));
-        } catch (IOException io) {
-            return Optional.empty();
         }
     }
 

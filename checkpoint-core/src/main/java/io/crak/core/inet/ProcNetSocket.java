@@ -62,9 +62,9 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
         return Optional.empty();
     }
 
-    /** How many sockets of the TCP tables of netDir have local port {@code port} and this state. */
-    static long countOnPort(Path netDir, int port, int state) throws IOException {
-        long n = 0;
+    /** The sockets of the TCP tables of netDir that have local port {@code port} and this state. */
+    static List<ProcNetSocket> onPort(Path netDir, int port, int state) throws IOException {
+        List<ProcNetSocket> found = new java.util.ArrayList<>();
         for (String table : List.of("tcp", "tcp6")) {
             List<String> lines;
             try {
@@ -74,12 +74,15 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
             }
             for (int i = 1; i < lines.size(); i++) {
                 String[] f = lines.get(i).trim().split("\\s+");
-                if (f.length > 9 && parse(table, f).local.port() == port && Integer.parseInt(f[3], 16) == state) {
-                    n++;
+                if (f.length > 9) {
+                    ProcNetSocket p = parse(table, f);
+                    if (p.local.port() == port && p.state == state) {
+                        found.add(p);
+                    }
                 }
             }
         }
-        return n;
+        return found;
     }
 
     /** The socket of the other end of a TCP connection, when it is in the same namespace. */
