@@ -29,7 +29,6 @@ final class ClosedConnection {
     private static final int TCP_INFO = 11;
     private static final int TCP_INFO_BYTES = 256;
     private static final int SOCK_STREAM = 1;
-    private static final int SO_RCVBUFFORCE = 33;
     /** Room beyond the queued bytes in the receive buffer of the rebuilt end while it is refilled. */
     private static final int RECEIVE_HEADROOM_BYTES = 64 * 1024;
     /** How long the loopback handshake, data and FINs may take; they take microseconds. */
@@ -70,7 +69,7 @@ final class ClosedConnection {
             byte[] data = t.recvQueue();
             if (data.length > 0) {
                 // the queue must fit without the job reading: a buffer of the job's own size is set below
-                SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_RCVBUFFORCE,
+                SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUFFORCE,
                         data.length + RECEIVE_HEADROOM_BYTES, "SO_RCVBUFFORCE");
             }
             InetSocketCalls.connect(sock, there.sockaddr(), there.toString());

@@ -14,26 +14,10 @@ import io.crak.core.jna.SocketOptions;
  * @param receiveBytes sk_rcvbuf likewise, or 0
  */
 public record SocketBuffers(int sendBytes, int receiveBytes) {
-    private static final int SO_SNDBUF = 7;
-    private static final int SO_RCVBUF = 8;
-    /** Like SO_SNDBUF/SO_RCVBUF but beyond net.core.wmem_max/rmem_max (CAP_NET_ADMIN). */
-    private static final int SO_SNDBUFFORCE = 32;
-    private static final int SO_RCVBUFFORCE = 33;
     private static final int SO_BUF_LOCK = 72;
     /** include/net/sock.h: bits of sk_userlocks that SO_BUF_LOCK reports. */
     private static final int SOCK_SNDBUF_LOCK = 1;
     private static final int SOCK_RCVBUF_LOCK = 2;
-
-    /**
-     * Like {@link #apply}, and also unlocks a size the job never set that crak had set meanwhile
-     * (SO_BUF_LOCK takes the lock bits as they are to be).
-     */
-    static void applyExactly(int sock, SocketBuffers buffers) throws NativeException {
-        SocketBuffers b = buffers == null ? UNSET : buffers;
-        apply(sock, b);
-        int locks = (b.sendBytes > 0 ? SOCK_SNDBUF_LOCK : 0) | (b.receiveBytes > 0 ? SOCK_RCVBUF_LOCK : 0);
-        SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_BUF_LOCK, locks, "SO_BUF_LOCK");
-    }
 
     /** Neither size set by the job. */
     static final SocketBuffers UNSET = new SocketBuffers(0, 0);
@@ -42,9 +26,9 @@ public record SocketBuffers(int sendBytes, int receiveBytes) {
     static SocketBuffers read(int sock) throws NativeException {
         int locks = SocketOptions.getInt(sock, SocketOptions.SOL_SOCKET, SO_BUF_LOCK, "SO_BUF_LOCK");
         int send = (locks & SOCK_SNDBUF_LOCK) == 0 ? 0
-                : SocketOptions.getInt(sock, SocketOptions.SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF");
+                : SocketOptions.getInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUF, "SO_SNDBUF");
         int receive = (locks & SOCK_RCVBUF_LOCK) == 0 ? 0
-                : SocketOptions.getInt(sock, SocketOptions.SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF");
+                : SocketOptions.getInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUF, "SO_RCVBUF");
         return new SocketBuffers(send, receive);
     }
 
@@ -59,11 +43,23 @@ public record SocketBuffers(int sendBytes, int receiveBytes) {
             return;
         }
         if (buffers.sendBytes > 0) {
-            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_SNDBUFFORCE, buffers.sendBytes / 2, "SO_SNDBUFFORCE");
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE, buffers.sendBytes / 2,
+                    "SO_SNDBUFFORCE");
         }
         if (buffers.receiveBytes > 0) {
-            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_RCVBUFFORCE, buffers.receiveBytes / 2,
+            SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUFFORCE, buffers.receiveBytes / 2,
                     "SO_RCVBUFFORCE");
         }
+    }
+
+    /**
+     * Like {@link #apply}, and also unlocks a size the job never set that crak had set meanwhile
+     * (SO_BUF_LOCK takes the lock bits as they are to be).
+     */
+    static void applyExactly(int sock, SocketBuffers buffers) throws NativeException {
+        SocketBuffers b = buffers == null ? UNSET : buffers;
+        apply(sock, b);
+        int locks = (b.sendBytes > 0 ? SOCK_SNDBUF_LOCK : 0) | (b.receiveBytes > 0 ? SOCK_RCVBUF_LOCK : 0);
+        SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SO_BUF_LOCK, locks, "SO_BUF_LOCK");
     }
 }

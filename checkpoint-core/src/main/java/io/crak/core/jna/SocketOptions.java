@@ -13,6 +13,11 @@ public final class SocketOptions {
     private static final LibC C = LibC.INSTANCE;
     public static final int SOL_SOCKET = 1;
     public static final int SO_PEEK_OFF = 42;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    /** Like SO_SNDBUF/SO_RCVBUF but beyond net.core.wmem_max/rmem_max (CAP_NET_ADMIN). */
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_RCVBUFFORCE = 33;
 
     /** A walk of a receive queue with MSG_PEEK, each peek starting where the last one ended. */
     @FunctionalInterface

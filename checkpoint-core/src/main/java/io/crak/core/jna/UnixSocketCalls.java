@@ -22,10 +22,6 @@ public final class UnixSocketCalls {
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
-    public static final int SO_SNDBUF = 7;
-    public static final int SO_RCVBUF = 8;
-    public static final int SO_SNDBUFFORCE = 32;
-    public static final int SO_RCVBUFFORCE = 33;
     /** Largest datagram peeked at once; a longer one is an error (it could not have been sent). */
     public static final int MAX_MESSAGE_BYTES = 4 << 20;
     private static final long SYS_SOCKET = 41;

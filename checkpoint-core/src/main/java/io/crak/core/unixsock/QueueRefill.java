@@ -54,10 +54,10 @@ final class QueueRefill {
             }
             Map<Integer, Integer> before = new HashMap<>();
             for (Map.Entry<Integer, Long> n : needed.entrySet()) {
-                int cur = SocketOptions.getInt(n.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
+                int cur = SocketOptions.getInt(n.getKey(), SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUF, "SO_SNDBUF");
                 if (n.getValue() + SEND_BUFFER_SLACK_BYTES > cur) {
                     before.put(n.getKey(), cur);
-                    SocketOptions.setInt(n.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
+                    SocketOptions.setInt(n.getKey(), SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE,
                             (int) (n.getValue() + SEND_BUFFER_SLACK_BYTES), "SO_SNDBUFFORCE");
                 }
             }
@@ -65,7 +65,7 @@ final class QueueRefill {
                 UnixSocketCalls.send(senders.get(UnixSocketCapture.show(s.senders().get(i))), s.queue().get(i), s.name());
             }
             for (Map.Entry<Integer, Integer> b : before.entrySet()) {
-                SocketOptions.setInt(b.getKey(), SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE,
+                SocketOptions.setInt(b.getKey(), SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE,
                         b.getValue() / 2, "SO_SNDBUFFORCE");
             }
         } finally {
@@ -93,26 +93,26 @@ final class QueueRefill {
         for (byte[] m : s.queue()) {
             needed += m.length + MESSAGE_OVERHEAD_BYTES;
         }
-        int before = SocketOptions.getInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
+        int before = SocketOptions.getInt(sender, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUF, "SO_SNDBUF");
         boolean grow = needed > before && !s.queue().isEmpty();
         if (grow) {
-            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, (int) needed,
+            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE, (int) needed,
                     "SO_SNDBUFFORCE");
         }
         for (byte[] m : s.queue()) {
             UnixSocketCalls.send(sender, m, to);
         }
         if (grow) {
-            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, before / 2,
+            SocketOptions.setInt(sender, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE, before / 2,
                     "SO_SNDBUFFORCE");
         }
     }
 
     /** getsockopt reports twice the size set: set half of what was read. */
     static void setBuffers(int fd, UnixSocketState s) throws NativeException {
-        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUFFORCE, s.sendBufferBytes() / 2,
+        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUFFORCE, s.sendBufferBytes() / 2,
                 "SO_SNDBUFFORCE");
-        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_RCVBUFFORCE,
+        SocketOptions.setInt(fd, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUFFORCE,
                 s.receiveBufferBytes() / 2, "SO_RCVBUFFORCE");
     }
 }

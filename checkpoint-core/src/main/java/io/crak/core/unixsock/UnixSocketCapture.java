@@ -64,8 +64,8 @@ final class UnixSocketCapture {
             throw new CrakException(where + ": " + e.getMessage(), e);
         }
         try {
-            int sndbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_SNDBUF, "SO_SNDBUF");
-            int rcvbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, UnixSocketCalls.SO_RCVBUF, "SO_RCVBUF");
+            int sndbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, SocketOptions.SO_SNDBUF, "SO_SNDBUF");
+            int rcvbuf = SocketOptions.getInt(dup, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUF, "SO_RCVBUF");
             if (relative(d.name())) {
                 throw new CrakException(where + " is bound to the relative path " + show(d.name())
                         + ", not supported (it is rebound before the working directory is restored)");
