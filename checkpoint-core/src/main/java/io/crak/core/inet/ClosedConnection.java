@@ -23,11 +23,6 @@ import java.time.Duration;
  */
 final class ClosedConnection {
     private static final int POLLRDHUP = 0x2000;
-    private static final long SIOCINQ = 0x541B;
-    private static final int MSG_PEEK = 2;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int TCP_INFO = 11;
-    private static final int TCP_INFO_BYTES = 256;
     private static final int SOCK_STREAM = 1;
     /** Room beyond the queued bytes in the receive buffer of the rebuilt end while it is refilled. */
     private static final int RECEIVE_HEADROOM_BYTES = 64 * 1024;
@@ -44,8 +39,9 @@ final class ClosedConnection {
 
     static TcpSocketState capture(int sock, ProcNetSocket s, boolean reuse, boolean keepAlive, boolean noDelay,
             boolean v6Only, SocketBuffers buffers) throws NativeException {
-        int queued = InetSocketCalls.ioctlInt(sock, SIOCINQ, "SIOCINQ");
-        byte[] data = queued == 0 ? new byte[0] : InetSocketCalls.receive(sock, queued, MSG_PEEK | MSG_DONTWAIT);
+        int queued = InetSocketCalls.ioctlInt(sock, TcpRepair.SIOCINQ, "SIOCINQ");
+        byte[] data = queued == 0 ? new byte[0]
+                : InetSocketCalls.receive(sock, queued, TcpRepair.MSG_PEEK | TcpRepair.MSG_DONTWAIT);
         if (data.length != queued) {
             throw new NativeException("peek of the receive queue (" + data.length + " of " + queued
                     + " bytes) of closed TCP connection fd " + sock, Errno.EIO);
@@ -77,7 +73,7 @@ final class ClosedConnection {
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             for (int off = 0; off < data.length;) {
                 try {
-                    off += InetSocketCalls.sendSome(accepted, data, off, data.length - off, MSG_DONTWAIT);
+                    off += InetSocketCalls.sendSome(accepted, data, off, data.length - off, TcpRepair.MSG_DONTWAIT);
                 } catch (NativeException e) {
                     if (e.errno() != Errno.EAGAIN || System.nanoTime() > deadline) {
                         throw e;
@@ -109,7 +105,7 @@ final class ClosedConnection {
 
     private static void awaitState(int sock, int state, long deadline) throws NativeException, CrakException {
         int now;
-        while ((now = SocketOptions.getBytes(sock, TcpRepair.SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO")[0]) != state) {
+        while ((now = TcpRepair.state(sock)) != state) {
             if (System.nanoTime() > deadline) {
                 throw new CrakException("rebuilding a closed TCP connection: its socket stayed in TCP state " + now
                         + " instead of " + state + " for " + CLOSE_WAIT);

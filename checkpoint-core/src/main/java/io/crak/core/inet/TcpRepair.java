@@ -36,11 +36,11 @@ final class TcpRepair {
     private static final int TCP_REPAIR_OFF = 0;
     private static final int TCP_RECV_QUEUE = 1;
     private static final int TCP_SEND_QUEUE = 2;
-    private static final long SIOCINQ = 0x541B;
+    static final long SIOCINQ = 0x541B;
     private static final long SIOCOUTQ = 0x5411;
     private static final long SIOCOUTQNSD = 0x894B;
-    private static final int MSG_PEEK = 2;
-    private static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_PEEK = 2;
+    static final int MSG_DONTWAIT = 0x40;
     private static final int TCP_INFO_BYTES = 256;
     private static final int TCP_REPAIR_WINDOW_BYTES = 20;
     /**
@@ -202,8 +202,7 @@ final class TcpRepair {
     static void awaitFinAcked(int sock) {
         long deadline = System.nanoTime() + FIN_ACK_WAIT.toNanos();
         try {
-            while (System.nanoTime() < deadline && SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES,
-                    "TCP_INFO")[0] != ProcNetSocket.TCP_FIN_WAIT2) {
+            while (System.nanoTime() < deadline && state(sock) != ProcNetSocket.TCP_FIN_WAIT2) {
                 Thread.sleep(1);
             }
         } catch (NativeException e) {
@@ -211,6 +210,11 @@ final class TcpRepair {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The TCP state of sock (tcpi_state of TCP_INFO: ProcNetSocket.TCP_*). */
+    static int state(int sock) throws NativeException {
+        return SocketOptions.getBytes(sock, SOL_TCP, TCP_INFO, TCP_INFO_BYTES, "TCP_INFO")[0];
     }
 
     /** Options of a listening or unconnected socket, before it listens (accepted sockets inherit them). */
