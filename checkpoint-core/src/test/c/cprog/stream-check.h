@@ -92,6 +92,20 @@ __attribute__((unused)) static void expect_pattern(int fd, unsigned seed, size_t
     free(b);
 }
 
+/* Writes the ready file (what the test reads before it checkpoints), whole or not at all. */
+__attribute__((unused, format(printf, 2, 3))) static void write_ready(const char *path, const char *fmt, ...)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    va_list ap;
+    va_start(ap, fmt);
+    int ok = f && vfprintf(f, fmt, ap) >= 0;
+    va_end(ap);
+    if (!f || fclose(f) != 0 || !ok || rename(tmp, path) != 0)
+        fail("writing %s", path);
+}
+
 /* Sleeps in short steps until the go file exists (the checkpoint happens meanwhile). */
 __attribute__((unused)) static void await_go(const char *go)
 {

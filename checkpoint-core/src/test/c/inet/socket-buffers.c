@@ -134,9 +134,7 @@ int main(int argc, char **argv)
         || st.locks != SNDBUF_LOCK)
         fail("locks before the dump: L %d A %d C %d D %d T %d", sl.locks, sa.locks, sc.locks, sd.locks, st.locks);
 
-    FILE *ready = fopen(argv[2], "w");
-    if (!ready || fprintf(ready, "%zu %u\n", written, port) < 0 || fclose(ready) != 0)
-        fail("writing %s", argv[2]);
+    write_ready(argv[2], "%zu %u\n", written, port);
     await_go(go);
 
     expect_sizes("listener", sl, l);

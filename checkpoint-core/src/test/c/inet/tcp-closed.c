@@ -59,9 +59,7 @@ int main(int argc, char **argv)
         nanosleep(&one_ms, NULL);
     }
     int f = socket(AF_INET, SOCK_STREAM, 0);
-    FILE *ready = fopen(argv[2], "w");
-    if (!ready || fprintf(ready, "A %d F %d\n", tcp_state(a), tcp_state(f)) < 0 || fclose(ready) != 0)
-        fail("writing %s", argv[2]);
+    write_ready(argv[2], "A %d F %d\n", tcp_state(a), tcp_state(f));
     await_go(argv[1]);
 
     if (tcp_state(a) != TCP_CLOSE || tcp_state(f) != TCP_CLOSE)

@@ -129,9 +129,7 @@ int main(int argc, char **argv)
     if (read(report[0], child_states, 2) != 2)
         fail("reading the child's states");
     int state_a = tcp_state(a), state_b = tcp_state(b);
-    FILE *ready = fopen(argv[2], "w");
-    fprintf(ready, "parent A %d B %d child A %d B %d\n", state_a, state_b, child_states[0], child_states[1]);
-    fclose(ready);
+    write_ready(argv[2], "parent A %d B %d child A %d B %d\n", state_a, state_b, child_states[0], child_states[1]);
 
     await_go(go_file);
 

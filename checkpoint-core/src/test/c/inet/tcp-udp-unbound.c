@@ -35,9 +35,7 @@ int main(int argc, char **argv)
     if (t < 0 || b < 0 || u < 0 || bind(b, (struct sockaddr *)&any_port, sizeof any_port) != 0)
         fail("sockets");
     unsigned short port = port_of(b);
-    FILE *ready = fopen(argv[2], "w");
-    if (!ready || fprintf(ready, "%u\n", port) < 0 || fclose(ready) != 0)
-        fail("writing %s", argv[2]);
+    write_ready(argv[2], "%u\n", port);
     await_go(argv[1]);
 
     if (port_of(t) != 0 || port_of(u) != 0)

@@ -7,41 +7,18 @@
  * [::1]. The parent prints "PASS ..." or "FAIL ...".
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "../cprog/stream-check.h"
+#include "inet-check.h"
 
 #define STREAM_BYTES 20000
-
-static void fail(const char *what)
-{
-    printf("FAIL pid %d: %s (%s)\n", getpid(), what, strerror(errno));
-    fflush(stdout);
-    exit(1);
-}
-
-static void await_file(const char *path)
-{
-    struct stat st;
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    while (stat(path, &st) != 0)
-        nanosleep(&ts, NULL);
-}
+#define STREAM_SEED 11
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s GO_FILE READY_FILE\n", argv[0]);
-        return 2;
-    }
+    if (argc != 3)
+        fail("usage: tcp6-dual-stack GO_FILE READY_FILE");
     setvbuf(stdout, NULL, _IOLBF, 0);
     int l = socket(AF_INET6, SOCK_STREAM, 0), off = 0;
     setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
@@ -61,16 +38,9 @@ int main(int argc, char **argv)
         struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = in6addr_loopback};
         if (connect(c, (struct sockaddr *)&to, sizeof to) != 0)
             fail("connect to [::1]");
-        char buf[STREAM_BYTES];
-        for (int i = 0; i < STREAM_BYTES; i++)
-            buf[i] = (char)(i * 11 + 2);
-        if (write(c, buf, sizeof buf) != sizeof buf)
-            fail("write");
-        await_file(argv[1]);
-        int c4 = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in to4 = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-        if (connect(c4, (struct sockaddr *)&to4, sizeof to4) != 0)
-            fail("IPv4 connect to the dual-stack listener");
+        write_pattern(c, STREAM_SEED, STREAM_BYTES);
+        await_go(argv[1]);
+        connect_to(port); /* over IPv4: the listener must still be dual-stack */
         if (sendto(u, "v6", 2, 0, (struct sockaddr *)&ua, sizeof ua) != 2)
             fail("sendto [::1]");
         _exit(0);
@@ -80,21 +50,9 @@ int main(int argc, char **argv)
         fail("accept");
     struct timespec ts = {0, 100 * 1000 * 1000};
     nanosleep(&ts, NULL);
-    FILE *ready = fopen(argv[2], "w");
-    fprintf(ready, "%u\n", port);
-    fclose(ready);
-    await_file(argv[1]);
-    char buf[STREAM_BYTES];
-    size_t got = 0;
-    while (got < sizeof buf) {
-        ssize_t n = read(s, buf + got, sizeof buf - got);
-        if (n <= 0)
-            fail("read the stream");
-        got += n;
-    }
-    for (int i = 0; i < STREAM_BYTES; i++)
-        if (buf[i] != (char)(i * 11 + 2))
-            fail("stream content");
+    write_ready(argv[2], "%u\n", port);
+    await_go(argv[1]);
+    expect_pattern(s, STREAM_SEED, STREAM_BYTES, "the stream");
     struct sockaddr_in6 from;
     len = sizeof from;
     int s4 = accept(l, (struct sockaddr *)&from, &len);

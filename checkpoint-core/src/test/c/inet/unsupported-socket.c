@@ -35,9 +35,7 @@ int main(int argc, char **argv)
         if (connect(s, (struct sockaddr *)&to, sizeof to) != 0)
             fail("connect");
     }
-    FILE *ready = fopen(argv[2], "w");
-    if (!ready || fprintf(ready, "%d\n", s) < 0 || fclose(ready) != 0)
-        fail("writing %s", argv[2]);
+    write_ready(argv[2], "%d\n", s);
     await_go(argv[1]);
     int domain = 0;
     socklen_t len = sizeof domain;
