@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cprog/stream-check.h"
+#include "inet-check.h"
+
 #define CLIENT_BYTES (256 * 1024)
 #define SERVER_BYTES (64 * 1024)
 #define TINY_RCVBUF 4096
@@ -46,69 +48,6 @@
 static const size_t queued_sizes[QUEUED_DATAGRAMS] = {10, 0, 3000};
 
 static const char *go_file;
-
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL pid %d: ", getpid());
-    vprintf(fmt, ap);
-    printf(" (errno %s)\n", strerrorname_np(errno) ? strerrorname_np(errno) : "0");
-    fflush(stdout);
-    va_end(ap);
-    exit(1);
-}
-
-static unsigned char pattern(size_t i, unsigned salt) { return (unsigned char)(i * 7 + salt); }
-
-static void await_go(void)
-{
-    struct stat st;
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    while (stat(go_file, &st) != 0)
-        nanosleep(&ts, NULL);
-}
-
-static void read_check(int fd, size_t n, unsigned salt, const char *what)
-{
-    unsigned char buf[8192];
-    size_t done = 0;
-    while (done < n) {
-        size_t want = n - done < sizeof buf ? n - done : sizeof buf;
-        ssize_t r = read(fd, buf, want);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            fail("reading %s at byte %zu of %zu: read returned %zd", what, done, n, r);
-        for (ssize_t k = 0; k < r; k++)
-            if (buf[k] != pattern(done + k, salt))
-                fail("%s byte %zu is %u, expected %u", what, done + k, buf[k], pattern(done + k, salt));
-        done += r;
-    }
-}
-
-static void write_pattern(int fd, size_t n, unsigned salt, int must_complete, const char *what)
-{
-    unsigned char *buf = malloc(n);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = pattern(i, salt);
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, buf + done, n - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0 || (must_complete && (size_t)w != n))
-            fail("writing %s: %zd of %zu bytes", what, w, n);
-        done += w;
-    }
-    free(buf);
-}
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    return a;
-}
 
 static void child(unsigned short tcp_port, unsigned short udp_port)
 {
@@ -123,7 +62,7 @@ static void child(unsigned short tcp_port, unsigned short udp_port)
     for (int q = 0; q < QUEUED_DATAGRAMS; q++) {
         unsigned char d[4096];
         for (size_t i = 0; i < queued_sizes[q]; i++)
-            d[i] = pattern(i, 11 + q);
+            d[i] = pattern(11 + q, i);
         if (send(u, d, queued_sizes[q], 0) != (ssize_t)queued_sizes[q])
             fail("sending queued datagram %d", q);
     }
@@ -135,11 +74,11 @@ static void child(unsigned short tcp_port, unsigned short udp_port)
         fail("connect to 127.0.0.1:%u", tcp_port);
     int one = 1;
     setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    write_pattern(c, CLIENT_BYTES, 3, 1, "client stream");
+    write_pattern(c, 3, CLIENT_BYTES);
 
-    await_go();
+    await_go(go_file);
 
-    read_check(c, SERVER_BYTES, 5, "server stream");
+    expect_pattern(c, 5, SERVER_BYTES, "server stream");
     if (write(c, "ping", 4) != 4)
         fail("writing ping");
     char pong[4];
@@ -210,7 +149,7 @@ int main(int argc, char **argv)
     int s = accept(l, NULL, NULL);
     if (s < 0)
         fail("accept");
-    write_pattern(s, SERVER_BYTES, 5, 0, "server stream");
+    write_pattern(s, 5, SERVER_BYTES);
     /* wait until the child's write is done: its bytes stop arriving when our receive queue is full */
     struct timespec ts = {0, 200 * 1000 * 1000};
     nanosleep(&ts, NULL);
@@ -218,9 +157,9 @@ int main(int argc, char **argv)
     fprintf(ready, "%u %u\n", port, uport);
     fclose(ready);
 
-    await_go();
+    await_go(go_file);
 
-    read_check(s, CLIENT_BYTES, 3, "client stream");
+    expect_pattern(s, 3, CLIENT_BYTES, "client stream");
     char ping[4];
     if (read(s, ping, 4) != 4 || memcmp(ping, "ping", 4) != 0)
         fail("reading ping");
@@ -240,7 +179,7 @@ int main(int argc, char **argv)
         if (got != (ssize_t)queued_sizes[k])
             fail("queued datagram %d: %zd bytes, expected %zu", k, got, queued_sizes[k]);
         for (ssize_t i = 0; i < got; i++)
-            if (q[i] != pattern(i, 11 + k))
+            if (q[i] != pattern(11 + k, i))
                 fail("queued datagram %d byte %zd is %u", k, i, q[i]);
         if (k > 0 && ntohs(from.sin_port) != child_port)
             fail("queued datagram %d came from port %u, the others from %u", k, ntohs(from.sin_port), child_port);
