@@ -53,23 +53,16 @@ final class ClosedConnection {
 
     /** A socket of the tree's network namespace in state CLOSE with t's unread bytes, then end of file. */
     static int rebuild(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
-        InetEndpoint any = t.local().loopback(0);
-        int server = session.socket(any.family(), SOCK_STREAM);
-        int sock = -1;
+        int sock = InetSockets.socket(session, t.local(), SOCK_STREAM, t.v6Only());
         int accepted = -1;
         try {
-            InetSocketCalls.bind(server, any.sockaddr(), any.toString());
-            InetSocketCalls.listen(server, 1);
-            InetEndpoint there = InetEndpoint.fromSockaddr(InetSocketCalls.localSockaddr(server));
-            sock = InetSockets.socket(session, t.local(), SOCK_STREAM, t.v6Only());
             byte[] data = t.recvQueue();
             if (data.length > 0) {
                 // the queue must fit without the job reading: a buffer of the job's own size is set below
                 SocketOptions.setInt(sock, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUFFORCE,
                         data.length + RECEIVE_HEADROOM_BYTES, "SO_RCVBUFFORCE");
             }
-            InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
-            accepted = InetSocketCalls.accept(server);
+            accepted = InetSockets.connectThroughLoopback(session, sock, t.local().loopback(0));
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             for (int off = 0; off < data.length;) {
                 try {
@@ -99,7 +92,6 @@ final class ClosedConnection {
             if (accepted >= 0) {
                 FdCalls.close(accepted);
             }
-            FdCalls.close(server);
         }
     }
 

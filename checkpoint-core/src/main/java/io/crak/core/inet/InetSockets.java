@@ -334,26 +334,38 @@ public final class InetSockets implements FdKind {
      * ECONNRESET.
      */
     private static int reset(RestoreSession session, TcpSocketState t) throws NativeException, CrakException {
-        InetEndpoint any = new InetEndpoint("127.0.0.1", 0);
-        int server = session.socket(AF_INET, SOCK_STREAM);
+        int sock = session.socket(AF_INET, SOCK_STREAM);
+        boolean built = false;
         try {
-            InetSocketCalls.bind(server, any.sockaddr(), any.toString());
+            int accepted = connectThroughLoopback(session, sock, new InetEndpoint("127.0.0.1", 0));
+            try {
+                SocketOptions.setBytes(accepted, SocketOptions.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
+            } finally {
+                FdCalls.close(accepted);
+            }
+            built = true;
+            return sock;
+        } finally {
+            if (!built) {
+                FdCalls.close(sock);
+            }
+        }
+    }
+
+    /**
+     * Connects sock to a throw-away listener of crak's on {@code loopback} (port 0: any) in the
+     * tree's network namespace, closes that listener and returns the end it accepted: for sockets
+     * that come back in a state only a real connection reaches (reset, closed).
+     */
+    static int connectThroughLoopback(RestoreSession session, int sock, InetEndpoint loopback)
+            throws NativeException, CrakException {
+        int server = session.socket(loopback.family(), SOCK_STREAM);
+        try {
+            InetSocketCalls.bind(server, loopback.sockaddr(), loopback.toString());
             InetSocketCalls.listen(server, 1);
             InetEndpoint there = InetEndpoint.fromSockaddr(InetSocketCalls.localSockaddr(server));
-            int sock = session.socket(AF_INET, SOCK_STREAM);
-            try {
-                InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
-                int accepted = InetSocketCalls.accept(server);
-                try {
-                    SocketOptions.setBytes(accepted, SocketOptions.SOL_SOCKET, SO_LINGER, LINGER_NOW, "SO_LINGER");
-                } finally {
-                    FdCalls.close(accepted);
-                }
-                return sock;
-            } catch (NativeException e) {
-                FdCalls.close(sock);
-                throw e;
-            }
+            InetSocketCalls.connect(sock, there.sockaddr(), there.toString());
+            return InetSocketCalls.accept(server);
         } finally {
             FdCalls.close(server);
         }

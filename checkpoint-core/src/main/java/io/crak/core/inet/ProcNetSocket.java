@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,16 +47,9 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
     /** Finds the socket with this inode in the tables of netDir (/proc/PID/net or /proc/self/net). */
     public static Optional<ProcNetSocket> find(Path netDir, long inode) throws IOException {
         for (String table : TABLES) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(netDir.resolve(table));
-            } catch (NoSuchFileException e) {
-                continue; // no IPv6 in this kernel
-            }
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).trim().split("\\s+");
-                if (f.length > 9 && Long.parseLong(f[9]) == inode) {
-                    return Optional.of(parse(table, f));
+            for (ProcNetSocket s : read(netDir, table)) {
+                if (s.inode == inode) {
+                    return Optional.of(s);
                 }
             }
         }
@@ -64,21 +58,11 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
 
     /** The sockets of the TCP tables of netDir that have local port {@code port} and this state. */
     static List<ProcNetSocket> onPort(Path netDir, int port, int state) throws IOException {
-        List<ProcNetSocket> found = new java.util.ArrayList<>();
+        List<ProcNetSocket> found = new ArrayList<>();
         for (String table : List.of("tcp", "tcp6")) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(netDir.resolve(table));
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).trim().split("\\s+");
-                if (f.length > 9) {
-                    ProcNetSocket p = parse(table, f);
-                    if (p.local.port() == port && p.state == state) {
-                        found.add(p);
-                    }
+            for (ProcNetSocket s : read(netDir, table)) {
+                if (s.local.port() == port && s.state == state) {
+                    found.add(s);
                 }
             }
         }
@@ -87,18 +71,30 @@ public record ProcNetSocket(String table, InetEndpoint local, InetEndpoint remot
 
     /** The socket of the other end of a TCP connection, when it is in the same namespace. */
     static Optional<ProcNetSocket> peerOf(Path netDir, ProcNetSocket s) throws IOException {
-        List<String> lines = Files.readAllLines(netDir.resolve(s.table));
-        for (int i = 1; i < lines.size(); i++) {
-            String[] f = lines.get(i).trim().split("\\s+");
-            if (f.length <= 9) {
-                continue;
-            }
-            ProcNetSocket p = parse(s.table, f);
+        for (ProcNetSocket p : read(netDir, s.table)) {
             if (p.local.equals(s.remote) && p.remote.equals(s.local) && p.state != TCP_LISTEN) {
                 return Optional.of(p);
             }
         }
         return Optional.empty();
+    }
+
+    /** Every socket of one table of netDir; none when the kernel has no such table (no IPv6). */
+    private static List<ProcNetSocket> read(Path netDir, String table) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(netDir.resolve(table));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        List<ProcNetSocket> sockets = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).trim().split("\\s+");
+            if (f.length > 9) {
+                sockets.add(parse(table, f));
+            }
+        }
+        return sockets;
     }
 
     private static ProcNetSocket parse(String table, String[] f) {

@@ -2,8 +2,8 @@ package io.crak.core.inet;
 
 import io.crak.core.CrakException;
 import io.crak.core.RestoreSession;
-import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.Errno;
+import io.crak.core.jna.FdCalls;
 import io.crak.core.jna.InetSocketCalls;
 import io.crak.core.jna.NativeException;
 import io.crak.core.jna.SocketOptions;

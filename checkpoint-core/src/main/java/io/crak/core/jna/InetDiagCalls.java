@@ -10,18 +10,10 @@ import com.sun.jna.Pointer;
  * removed.
  */
 public final class InetDiagCalls {
-    private static final long SYS_SOCKET = 41;
-    private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_DGRAM = 2;
-    private static final int NETLINK_SOCK_DIAG = 4;
     private static final int SOCK_DESTROY = 21;
-    private static final int NLM_F_REQUEST = 1;
     private static final int NLM_F_ACK = 4;
-    private static final int NLMSG_ERROR = 2;
     private static final int IPPROTO_TCP = 6;
-    private static final int NLMSG_HDR_BYTES = 16;
     /** struct inet_diag_req_v2: family, protocol, ext, pad, states, then struct inet_diag_sockid. */
     private static final int REQ_BYTES = 56;
     private static final int SOCKID_OFFSET = 8;
@@ -38,15 +30,10 @@ public final class InetDiagCalls {
      */
     public static void destroyTcp(int family, byte[] localAddr, int localPort, byte[] remoteAddr, int remotePort,
             int stateMask) throws NativeException {
-        int nl = (int) LibC.checkedSyscall("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", SYS_SOCKET, AF_NETLINK,
-                SOCK_DGRAM | FdCalls.SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-        try (Memory req = new Memory(NLMSG_HDR_BYTES + REQ_BYTES); Memory ack = new Memory(ACK_BYTES)) {
-            req.clear();
-            req.setInt(0, (int) req.size());
-            req.setShort(4, (short) SOCK_DESTROY);
-            req.setShort(6, (short) (NLM_F_REQUEST | NLM_F_ACK));
-            req.setInt(8, 1);
-            int r = NLMSG_HDR_BYTES;
+        int nl = SockDiag.open();
+        try (Memory req = SockDiag.request(REQ_BYTES, SOCK_DESTROY, SockDiag.NLM_F_REQUEST | NLM_F_ACK);
+                Memory ack = new Memory(ACK_BYTES)) {
+            int r = SockDiag.NLMSG_HDR_BYTES;
             req.setByte(r, (byte) family);
             req.setByte(r + 1, (byte) IPPROTO_TCP);
             req.setInt(r + 4, stateMask);
@@ -58,12 +45,12 @@ public final class InetDiagCalls {
             req.setInt(id + 4 + 2 * ADDRESS_BYTES + 4, -1); // INET_DIAG_NOCOOKIE
             req.setInt(id + 4 + 2 * ADDRESS_BYTES + 8, -1);
             String what = "SOCK_DESTROY of TCP socket port " + localPort + " -> port " + remotePort;
-            LibC.checkedSyscall(what, SYS_SENDTO, nl, Pointer.nativeValue(req), req.size(), 0, 0, 0);
+            SockDiag.send(nl, req, what);
             LibC.checkedSyscall(what, SYS_RECVFROM, nl, Pointer.nativeValue(ack), ACK_BYTES, 0, 0, 0);
-            if ((ack.getShort(4) & 0xffff) != NLMSG_ERROR) {
+            if ((ack.getShort(4) & 0xffff) != SockDiag.NLMSG_ERROR) {
                 throw new NativeException(what + ": no acknowledgement", Errno.EIO);
             }
-            int error = -ack.getInt(NLMSG_HDR_BYTES);
+            int error = -ack.getInt(SockDiag.NLMSG_HDR_BYTES);
             if (error != 0) {
                 throw new NativeException(what, error);
             }

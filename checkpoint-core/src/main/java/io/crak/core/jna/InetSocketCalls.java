@@ -91,7 +91,6 @@ public final class InetSocketCalls {
         return (int) LibC.checkedSyscall("accept4 on fd " + fd, SYS_ACCEPT4, fd, 0, 0, FdCalls.SOCK_CLOEXEC);
     }
 
-    /** getsockname: the raw sockaddr the socket is bound to. */
     /**
      * poll(2) of one descriptor without waiting: the events of {@code events} (poll.h POLL*) that
      * are ready now, with POLLHUP and POLLERR, which are always reported.
@@ -111,6 +110,7 @@ public final class InetSocketCalls {
         return (int) LibC.checkedSyscall("ioctl(SIOCGSKNS) of fd " + fd, SYS_IOCTL, fd, SIOCGSKNS);
     }
 
+    /** getsockname: the raw sockaddr the socket is bound to. */
     public static byte[] localSockaddr(int fd) throws NativeException {
         try (Memory addr = new Memory(SOCKADDR_STORAGE_BYTES); Memory len = new Memory(Integer.BYTES)) {
             len.setInt(0, SOCKADDR_STORAGE_BYTES);
@@ -204,7 +204,6 @@ public final class InetSocketCalls {
             throw new NativeException("ioctl " + name + " of fd " + fd, e.getErrorCode());
         }
     }
-
 
     private static Memory sockaddr(byte[] b) {
         Memory m = new Memory(b.length);

@@ -24,7 +24,6 @@ public final class UnixSocketCalls {
     public static final int SOCK_SEQPACKET = 5;
     /** Largest datagram peeked at once; a longer one is an error (it could not have been sent). */
     public static final int MAX_MESSAGE_BYTES = 4 << 20;
-    private static final long SYS_SOCKET = 41;
     private static final long SYS_SENDTO = 44;
     private static final long SYS_RECVFROM = 45;
     private static final long SYS_RECVMSG = 47;
@@ -34,13 +33,8 @@ public final class UnixSocketCalls {
     private static final int MSG_CTRUNC = 8;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int SCM_RIGHTS = 1;
-    private static final int AF_NETLINK = 16;
-    private static final int NETLINK_SOCK_DIAG = 4;
     private static final int SOCK_DIAG_BY_FAMILY = 20;
-    private static final int NLM_F_REQUEST = 1;
     private static final int NLM_F_DUMP = 0x300;
-    private static final int NLMSG_ERROR = 2;
-    private static final int NLMSG_DONE = 3;
     private static final int UDIAG_SHOW_NAME = 1;
     private static final int UDIAG_SHOW_PEER = 4;
     private static final int UDIAG_SHOW_ICONS = 8;
@@ -50,8 +44,9 @@ public final class UnixSocketCalls {
     private static final int UNIX_DIAG_ICONS = 3;
     private static final int UNIX_DIAG_RQLEN = 4;
     private static final int UNIX_DIAG_SHUTDOWN = 6;
-    private static final int NLMSG_HDR_BYTES = 16;
     private static final int UNIX_DIAG_MSG_BYTES = 16;
+    /** struct unix_diag_req */
+    private static final int UNIX_DIAG_REQ_BYTES = 24;
     private static final int NETLINK_RECV_BYTES = 64 * 1024;
     private static final int CONTROL_BYTES = 4096;
     private static final int SOCKADDR_UN_BYTES = 110;
@@ -66,36 +61,31 @@ public final class UnixSocketCalls {
 
     /** Every unix socket of crak's network namespace, by inode. */
     public static Map<Long, UnixSocketDiag> diagnoseAll() throws NativeException {
-        int nl = (int) call("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", SYS_SOCKET, AF_NETLINK, SOCK_DGRAM | FdCalls.SOCK_CLOEXEC,
-                NETLINK_SOCK_DIAG);
-        try (Memory req = new Memory(NLMSG_HDR_BYTES + 24); Memory buf = new Memory(NETLINK_RECV_BYTES)) {
-            req.clear();
-            req.setInt(0, (int) req.size());
-            req.setShort(4, (short) SOCK_DIAG_BY_FAMILY);
-            req.setShort(6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
-            req.setInt(8, 1);
+        int nl = SockDiag.open();
+        try (Memory req = SockDiag.request(UNIX_DIAG_REQ_BYTES, SOCK_DIAG_BY_FAMILY, SockDiag.NLM_F_REQUEST | NLM_F_DUMP);
+                Memory buf = new Memory(NETLINK_RECV_BYTES)) {
             req.setByte(16, (byte) AF_UNIX);
             req.setInt(20, -1); // every state
             req.setInt(28, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN);
             req.setInt(32, -1); // no cookie
             req.setInt(36, -1);
-            call("send of a unix sock_diag request", SYS_SENDTO, nl, Pointer.nativeValue(req), req.size(), 0, 0, 0);
+            SockDiag.send(nl, req, "send of a unix sock_diag request");
             Map<Long, UnixSocketDiag> all = new HashMap<>();
             while (true) {
                 long n = call("recv of unix sock_diag replies", SYS_RECVFROM, nl, Pointer.nativeValue(buf),
                         NETLINK_RECV_BYTES, 0, 0, 0);
                 ByteBuffer b = ByteBuffer.wrap(buf.getByteArray(0, (int) n)).order(ByteOrder.nativeOrder());
                 int off = 0;
-                while (off + NLMSG_HDR_BYTES <= n) {
+                while (off + SockDiag.NLMSG_HDR_BYTES <= n) {
                     int len = b.getInt(off);
                     int type = b.getShort(off + 4) & 0xffff;
-                    if (type == NLMSG_DONE) {
+                    if (type == SockDiag.NLMSG_DONE) {
                         return all;
                     }
-                    if (type == NLMSG_ERROR) {
-                        throw new NativeException("unix sock_diag dump", -b.getInt(off + NLMSG_HDR_BYTES));
+                    if (type == SockDiag.NLMSG_ERROR) {
+                        throw new NativeException("unix sock_diag dump", -b.getInt(off + SockDiag.NLMSG_HDR_BYTES));
                     }
-                    UnixSocketDiag d = parse(b, off + NLMSG_HDR_BYTES, off + len);
+                    UnixSocketDiag d = parse(b, off + SockDiag.NLMSG_HDR_BYTES, off + len);
                     all.put(d.inode(), d);
                     off += (len + 3) & ~3;
                 }
